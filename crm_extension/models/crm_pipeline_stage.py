@@ -1,0 +1,160 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+DELAY_UNITS = {
+    "minutes": lambda n: timedelta(minutes=n),
+    "hours": lambda n: timedelta(hours=n),
+    "days": lambda n: timedelta(days=n),
+}
+
+
+class CrmPipelineStage(models.Model):
+    _name = "crm.pipeline.stage"
+    _description = "Pipeline Stage"
+    _order = "scope, sequence, id"
+
+    _probability_range = models.Constraint(
+        "CHECK(probability >= 0 AND probability <= 100)",
+        "The probability of a stage must be between 0 and 100.",
+    )
+    _won_or_lost = models.Constraint(
+        "CHECK(NOT (is_won AND is_lost))",
+        "A stage cannot be won and lost at the same time.",
+    )
+    _delay_positive = models.Constraint(
+        "CHECK(activity_delay >= 0)",
+        "The activity delay of a stage cannot be negative.",
+    )
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    scope = fields.Selection(
+        [("partner", "Customer lifecycle"), ("order", "Sale order pipeline")],
+        required=True,
+        default="order",
+        help="Customer lifecycle stages apply to customers, "
+        "sale order pipeline stages to quotations and orders.",
+    )
+    fold = fields.Boolean(
+        string="Folded in Pipeline",
+        help="This stage is folded in the kanban view when there are no records in it.",
+    )
+    active = fields.Boolean(default=True)
+    is_won = fields.Boolean(string="Won Stage")
+    is_lost = fields.Boolean(
+        string="Lost Stage",
+        help="Moving a record into this stage asks for a lost reason.",
+    )
+    probability = fields.Float(
+        help="Chance of closing the deal in this stage (0-100), "
+        "used for the weighted pipeline.",
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        index=True,
+        help="Leave empty to share the stage between all companies.",
+    )
+    description = fields.Text(translate=True)
+    trigger = fields.Selection(
+        [
+            ("sent", "Quotation sent"),
+            ("confirmed", "Order confirmed"),
+            ("invoiced", "Order fully invoiced"),
+            ("paid", "Invoices paid"),
+            ("cancelled", "Order cancelled"),
+        ],
+        string="Automatic Trigger",
+        help="When this event happens on an order, the order moves into this stage by "
+        "itself. Events never move an order back from a later stage, except cancellation.",
+    )
+    activity_type_id = fields.Many2one(
+        "mail.activity.type",
+        string="Activity on Entry",
+        help="Entering this stage schedules this activity for the owner of the record.",
+    )
+    activity_summary = fields.Char(translate=True)
+    activity_delay = fields.Integer(
+        string="Due In",
+        help="How long after entering the stage the activity is due.",
+    )
+    activity_delay_unit = fields.Selection(
+        [("minutes", "Minutes"), ("hours", "Hours"), ("days", "Days")],
+        default="days",
+        required=True,
+    )
+    activity_notify_leader = fields.Boolean(
+        string="Notify Team Leader When Overdue",
+        help="When the activity is overdue, notify the sales team leader as well as the owner.",
+    )
+    rotting_threshold_days = fields.Integer(
+        string="Days to Rot",
+        help="Records staying longer than this in the stage are shown as rotting "
+        "(0 = never).",
+    )
+
+    @api.constrains("scope", "trigger")
+    def _check_order_only_fields(self):
+        for stage in self.filtered(lambda s: s.scope == "partner"):
+            if stage.trigger:
+                raise ValidationError(
+                    self.env._(
+                        "Stage %(stage)s is a customer stage: only sale order stages "
+                        "can have an automatic trigger.",
+                        stage=stage.name,
+                    )
+                )
+
+    @api.constrains("scope", "company_id")
+    def _check_scope_not_changed_in_use(self):
+        for stage in self:
+            other = "sale.order" if stage.scope == "partner" else "res.partner"
+            if self.env[other].sudo().with_context(active_test=False).search_count(
+                [("pipeline_stage_id", "=", stage.id)], limit=1
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Stage %(stage)s is used by records of another kind: "
+                        "its scope cannot change.",
+                        stage=stage.name,
+                    )
+                )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_used(self):
+        for model in ("res.partner", "sale.order"):
+            # sudo: the check must see records the current user cannot read
+            used = (
+                self.env[model]
+                .sudo()
+                .with_context(active_test=False)
+                ._read_group(
+                    [("pipeline_stage_id", "in", self.ids)], ["pipeline_stage_id"]
+                )
+            )
+            if used:
+                raise UserError(
+                    self.env._(
+                        "Stage %(stages)s is still used by records: archive it instead "
+                        "of deleting it.",
+                        stages=", ".join(stage.name for (stage,) in used),
+                    )
+                )
+
+    def _activity_due_delta(self):
+        self.ensure_one()
+        return DELAY_UNITS[self.activity_delay_unit](self.activity_delay)
+
+    @api.model
+    def _first_stage(self, scope, company):
+        """The stage a new record of ``scope`` starts in for ``company``."""
+        domain = [
+            ("scope", "=", scope),
+            ("is_won", "=", False),
+            ("is_lost", "=", False),
+            ("company_id", "in", [company.id, False]),
+        ]
+        if scope == "order":
+            domain.append(("trigger", "=", False))
+        return self.search(domain, limit=1)

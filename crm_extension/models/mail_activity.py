@@ -1,0 +1,50 @@
+from odoo import api, fields, models
+from odoo.tools import format_datetime
+
+
+class MailActivity(models.Model):
+    _inherit = "mail.activity"
+
+    crm_deadline = fields.Datetime(
+        string="Due At",
+        index="btree_not_null",
+        readonly=True,
+        help="Exact moment the stage-entry activity is due; the Due Date is only its day.",
+    )
+    crm_stage_id = fields.Many2one(
+        "crm.pipeline.stage", string="Pipeline Stage", readonly=True, ondelete="set null"
+    )
+    crm_overdue_notified = fields.Boolean(readonly=True, copy=False)
+
+    @api.model
+    def _cron_notify_overdue_stage_activities(self):
+        """Tell owners (and team leaders when the stage says so) once that a stage
+        activity is past its exact due time."""
+        overdue = self.search(
+            [
+                ("crm_deadline", "<", fields.Datetime.now()),
+                ("crm_overdue_notified", "=", False),
+            ]
+        )
+        for activity in overdue:
+            record = self.env[activity.res_model].browse(activity.res_id).exists()
+            if not record:
+                continue
+            partners = activity.user_id.partner_id
+            if activity.crm_stage_id.activity_notify_leader and hasattr(
+                record, "_crm_team_leader"
+            ):
+                partners |= record._crm_team_leader().partner_id
+            record.message_post(
+                body=self.env._(
+                    "Overdue: %(activity)s was due at %(due)s (stage %(stage)s).",
+                    activity=activity.summary or activity.activity_type_id.name,
+                    due=format_datetime(
+                        self.env, activity.crm_deadline, tz=activity.user_id.tz
+                    ),
+                    stage=activity.crm_stage_id.name or "",
+                ),
+                partner_ids=partners.ids,
+                subtype_xmlid="mail.mt_note",
+            )
+        overdue.crm_overdue_notified = True
