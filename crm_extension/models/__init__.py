@@ -1,8 +1,10 @@
-from . import crm_pipeline_stage
-from . import crm_pipeline_stage_log
-from . import crm_pipeline_lost_reason
-from . import crm_pipeline_mixin
-from . import mail_activity
-from . import res_partner
-from . import sale_order
-from . import account_move
+from . import (
+    account_move,
+    crm_pipeline_lost_reason,
+    crm_pipeline_mixin,
+    crm_pipeline_stage,
+    crm_pipeline_stage_log,
+    mail_activity,
+    res_partner,
+    sale_order,
+)

@@ -21,7 +21,6 @@ class CrmPipelineMixin(models.AbstractModel):
 
     pipeline_stage_id = fields.Many2one(
         "crm.pipeline.stage",
-        string="Pipeline Stage",
         tracking=True,
         index="btree_not_null",
         copy=False,
@@ -92,15 +91,10 @@ class CrmPipelineMixin(models.AbstractModel):
                         stage=stage.name,
                     )
                 )
-            if (
-                stage.company_id
-                and record.company_id
-                and stage.company_id != record.company_id
-            ):
+            if stage.company_id and record.company_id and stage.company_id != record.company_id:
                 raise ValidationError(
                     self.env._(
-                        "Stage %(stage)s belongs to company %(company)s: "
-                        "%(record)s cannot use it.",
+                        "Stage %(stage)s belongs to company %(company)s: %(record)s cannot use it.",
                         stage=stage.name,
                         company=stage.company_id.name,
                         record=record.display_name,
@@ -120,9 +114,7 @@ class CrmPipelineMixin(models.AbstractModel):
         if "pipeline_stage_id" not in vals:
             return super().write(vals)
         stage = self.env["crm.pipeline.stage"].browse(vals["pipeline_stage_id"])
-        moving = self._crm_pipeline_records().filtered(
-            lambda r: r.pipeline_stage_id != stage
-        )
+        moving = self._crm_pipeline_records().filtered(lambda r: r.pipeline_stage_id != stage)
         automatic = self.env.context.get("crm_stage_automatic", False)
         if stage and moving and not automatic:
             moving._crm_check_manual_move(stage, vals)
@@ -144,9 +136,11 @@ class CrmPipelineMixin(models.AbstractModel):
         if stage.is_lost and not vals.get("pipeline_lost_reason_id"):
             action = self.env["crm.pipeline.lost.wizard"]._action_open(self, stage)
             raise RedirectWarning(
-                self.env._("Tell why %(records)s was lost before moving it to %(stage)s.",
-                           records=", ".join(self.mapped("display_name")),
-                           stage=stage.name),
+                self.env._(
+                    "Tell why %(records)s was lost before moving it to %(stage)s.",
+                    records=", ".join(self.mapped("display_name")),
+                    stage=stage.name,
+                ),
                 action,
                 self.env._("Give a Lost Reason"),
             )

@@ -48,8 +48,7 @@ class CrmPipelineStage(models.Model):
         help="Moving a record into this stage asks for a lost reason.",
     )
     probability = fields.Float(
-        help="Chance of closing the deal in this stage (0-100), "
-        "used for the weighted pipeline.",
+        help="Chance of closing the deal in this stage (0-100), used for the weighted pipeline.",
     )
     company_id = fields.Many2one(
         "res.company",
@@ -90,8 +89,7 @@ class CrmPipelineStage(models.Model):
     )
     rotting_threshold_days = fields.Integer(
         string="Days to Rot",
-        help="Records staying longer than this in the stage are shown as rotting "
-        "(0 = never).",
+        help="Records staying longer than this in the stage are shown as rotting (0 = never).",
     )
 
     @api.constrains("scope", "trigger")
@@ -110,8 +108,11 @@ class CrmPipelineStage(models.Model):
     def _check_scope_not_changed_in_use(self):
         for stage in self:
             other = "sale.order" if stage.scope == "partner" else "res.partner"
-            if self.env[other].sudo().with_context(active_test=False).search_count(
-                [("pipeline_stage_id", "=", stage.id)], limit=1
+            if (
+                self.env[other]
+                .sudo()
+                .with_context(active_test=False)
+                .search_count([("pipeline_stage_id", "=", stage.id)], limit=1)
             ):
                 raise ValidationError(
                     self.env._(
@@ -129,9 +130,7 @@ class CrmPipelineStage(models.Model):
                 self.env[model]
                 .sudo()
                 .with_context(active_test=False)
-                ._read_group(
-                    [("pipeline_stage_id", "in", self.ids)], ["pipeline_stage_id"]
-                )
+                ._read_group([("pipeline_stage_id", "in", self.ids)], ["pipeline_stage_id"])
             )
             if used:
                 raise UserError(

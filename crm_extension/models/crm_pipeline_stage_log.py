@@ -32,9 +32,7 @@ class CrmPipelineStageLog(models.Model):
     user_id = fields.Many2one(
         "res.users", string="Moved By", readonly=True, default=lambda self: self.env.user
     )
-    date = fields.Datetime(
-        required=True, readonly=True, index=True, default=fields.Datetime.now
-    )
+    date = fields.Datetime(required=True, readonly=True, index=True, default=fields.Datetime.now)
     automatic = fields.Boolean(
         readonly=True, help="Moved by an event of the document, not by a person."
     )

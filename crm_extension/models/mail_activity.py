@@ -31,17 +31,13 @@ class MailActivity(models.Model):
             if not record:
                 continue
             partners = activity.user_id.partner_id
-            if activity.crm_stage_id.activity_notify_leader and hasattr(
-                record, "_crm_team_leader"
-            ):
+            if activity.crm_stage_id.activity_notify_leader and hasattr(record, "_crm_team_leader"):
                 partners |= record._crm_team_leader().partner_id
             record.message_post(
                 body=self.env._(
                     "Overdue: %(activity)s was due at %(due)s (stage %(stage)s).",
                     activity=activity.summary or activity.activity_type_id.name,
-                    due=format_datetime(
-                        self.env, activity.crm_deadline, tz=activity.user_id.tz
-                    ),
+                    due=format_datetime(self.env, activity.crm_deadline, tz=activity.user_id.tz),
                     stage=activity.crm_stage_id.name or "",
                 ),
                 partner_ids=partners.ids,

@@ -11,9 +11,10 @@ class SaleOrder(models.Model):
     _crm_pipeline_scope = "order"
 
     def _default_pipeline_stage_id(self):
-        company = self.env["res.company"].browse(
-            self.env.context.get("default_company_id")
-        ) or self.env.company
+        company = (
+            self.env["res.company"].browse(self.env.context.get("default_company_id"))
+            or self.env.company
+        )
         return self.env["crm.pipeline.stage"]._first_stage("order", company)
 
     pipeline_stage_id = fields.Many2one(
@@ -61,9 +62,7 @@ class SaleOrder(models.Model):
     def _crm_stage_condition_error(self, stage):
         if not stage.trigger or self._crm_trigger_holds(stage.trigger):
             return False
-        reason = dict(stage._fields["trigger"]._description_selection(self.env))[
-            stage.trigger
-        ]
+        reason = dict(stage._fields["trigger"]._description_selection(self.env))[stage.trigger]
         return self.env._(
             "%(order)s cannot move to stage %(stage)s by hand: that stage means "
             "“%(reason)s”, which is not true of this order yet.",

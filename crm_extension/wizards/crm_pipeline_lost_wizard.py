@@ -14,9 +14,7 @@ class CrmPipelineLostWizard(models.TransientModel):
         required=True,
         domain="[('is_lost', '=', True)]",
     )
-    lost_reason_id = fields.Many2one(
-        "crm.pipeline.lost.reason", string="Lost Reason", required=True
-    )
+    lost_reason_id = fields.Many2one("crm.pipeline.lost.reason", required=True)
     note = fields.Text(string="Details")
 
     @api.model
