@@ -129,7 +129,8 @@ class CrmPipelineMixin(models.AbstractModel):
         return res
 
     def _crm_check_manual_move(self, stage, vals):
-        for record in self:
+        # a deal is lost by hand with a reason, whatever event the lost stage follows
+        for record in self if not stage.is_lost else ():
             error = record._crm_stage_condition_error(stage)
             if error:
                 raise UserError(error)
