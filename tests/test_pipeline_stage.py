@@ -241,6 +241,19 @@ class TestStageGuards(PipelineCommon):
         self.assertEqual(order.pipeline_stage_id, self.stage_invoiced)
         self._assert_refused(order, self.stage_done)  # unpaid
 
+    def test_creating_a_record_in_a_stage_follows_the_same_rules(self):
+        orders = self.env["sale.order"].search_count([])
+        with self.assertRaises(UserError):
+            self._quotation(pipeline_stage_id=self.stage_payment.id)
+        with self.assertRaises(RedirectWarning):
+            self._quotation(pipeline_stage_id=self.stage_lost.id)
+        self.assertEqual(self.env["sale.order"].search_count([]), orders)
+        reason = self.env.ref("crm_extension.lost_reason_no_need")
+        order = self._quotation(
+            pipeline_stage_id=self.stage_lost.id, pipeline_lost_reason_id=reason.id
+        )
+        self.assertEqual(order.pipeline_stage_id, self.stage_lost)
+
     def test_lost_stage_asks_for_a_reason(self):
         order = self._quotation()
         self._assert_refused(order, self.stage_lost, RedirectWarning)

@@ -105,6 +105,11 @@ class CrmPipelineMixin(models.AbstractModel):
     @api.model_create_multi
     def create(self, vals_list):
         records = super().create(vals_list)
+        if not self.env.context.get("crm_stage_automatic"):
+            # a record created straight into a stage obeys the rules of a manual move
+            for record, vals in zip(records, vals_list, strict=True):
+                if vals.get("pipeline_stage_id") and record in records._crm_pipeline_records():
+                    record._crm_check_manual_move(record.pipeline_stage_id, vals)
         staged = records._crm_pipeline_records().filtered("pipeline_stage_id")
         for stage, group in staged.grouped("pipeline_stage_id").items():
             group._crm_stage_entered(stage, {}, automatic=False)
