@@ -26,6 +26,7 @@
     "demo": [
         "demo/crm_extension_demo.xml",
     ],
+    "post_init_hook": "post_init_hook",
     "assets": {
         "web.assets_tests": [
             "crm_extension/static/tests/tours/*.js",

@@ -3,6 +3,8 @@ from datetime import datetime, timedelta
 from odoo.exceptions import AccessError, RedirectWarning, UserError, ValidationError
 from odoo.tests import Form, freeze_time, tagged
 
+from odoo.addons.crm_extension.hooks import post_init_hook
+
 from .common import PipelineCommon
 
 NOW = datetime(2026, 3, 2, 10, 0, 0)
@@ -40,6 +42,34 @@ class TestPipelineDefaults(PipelineCommon):
         self.assertFalse(self._logs(contact), "only the commercial partner has a pipeline history")
         form = Form(contact)
         self.assertTrue(form._get_modifier("pipeline_stage_id", "readonly"))
+
+
+@tagged("post_install", "-at_install")
+class TestInstallOnExistingData(PipelineCommon):
+    def test_existing_orders_and_customers_get_the_stage_of_their_state(self):
+        draft, sent, confirmed, cancelled = (self._quotation() for _i in range(4))
+        sent.action_quotation_sent()
+        confirmed.action_confirm()
+        cancelled.action_cancel()
+        orders = draft | sent | confirmed | cancelled
+        walk_in = self.env["res.partner"].create({"name": "Old customer", "customer_rank": 3})
+        for record in (orders, walk_in):
+            record.with_context(crm_stage_automatic=True).pipeline_stage_id = False
+        logs = self.env["crm.pipeline.stage.log"].search_count([])
+        activities = self.env["mail.activity"].search_count([])
+        post_init_hook(self.env)
+        self.assertEqual(
+            [r.pipeline_stage_id for r in (*orders, walk_in)],
+            [
+                self.stage_first_call,
+                self.stage_approval,
+                self.stage_payment,
+                self.stage_lost,
+                self.pstage_exploration,
+            ],
+        )
+        self.assertEqual(self.env["crm.pipeline.stage.log"].search_count([]), logs)
+        self.assertEqual(self.env["mail.activity"].search_count([]), activities)
 
 
 @tagged("post_install", "-at_install")

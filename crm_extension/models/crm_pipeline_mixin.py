@@ -154,6 +154,8 @@ class CrmPipelineMixin(models.AbstractModel):
     # ---------------------------------------------------------------- automation
     def _crm_stage_entered(self, stage, old_stages, automatic=False):
         """Log the transition of ``self`` into ``stage`` and run its entry actions."""
+        if self.env.context.get("crm_stage_init"):
+            return
         self.env["crm.pipeline.stage.log"]._log_transitions(
             self, old_stages, stage, automatic=automatic
         )
@@ -185,6 +187,8 @@ class CrmPipelineMixin(models.AbstractModel):
         if not self or not stage:
             return
         self.with_context(crm_stage_automatic=True).write({"pipeline_stage_id": stage.id})
+        if self.env.context.get("crm_stage_init"):
+            return
         for record in self:
             record.message_post(
                 body=self.env._(

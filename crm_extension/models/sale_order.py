@@ -106,6 +106,15 @@ class SaleOrder(models.Model):
             # the order whoever caused them; the log and chatter keep the real user
             to_move.sudo()._crm_move_to_stage(target, reason)
 
+    def _crm_init_pipeline_stage(self):
+        """Stage of orders that had none: the first one, then as far as their events go."""
+        for company, orders in self.grouped("company_id").items():
+            first = self.env["crm.pipeline.stage"]._first_stage("order", company)
+            if first:
+                orders._crm_move_to_stage(first, "")
+        for trigger in ("sent", "confirmed", "invoiced", "paid", "cancelled"):
+            self._crm_fire_stage_trigger(trigger)
+
     def write(self, vals):
         res = super().write(vals)
         if vals.get("state") in STATE_TRIGGERS:
