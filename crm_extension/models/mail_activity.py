@@ -14,7 +14,7 @@ class MailActivity(models.Model):
     crm_stage_id = fields.Many2one(
         "crm.pipeline.stage", string="Pipeline Stage", readonly=True, ondelete="set null"
     )
-    crm_overdue_notified = fields.Boolean(readonly=True, copy=False)
+    crm_overdue_notified = fields.Boolean(string="Overdue Notified", readonly=True, copy=False)
 
     @api.model
     def _cron_notify_overdue_stage_activities(self):
