@@ -11,7 +11,9 @@ from odoo.modules.registry import Registry
 from odoo.tools import config
 
 addons_path, dbname, module = sys.argv[1:4]
-config.parse_config([f"--addons-path={addons_path}", "--log-level=info"])
+config.parse_config(
+    [f"--addons-path={addons_path}", "--log-level=info", "--http-interface=127.0.0.1"]
+)
 odoo.netsvc.init_logger()
 logging.getLogger("odoo").setLevel(logging.INFO)
 registry = Registry(dbname)

@@ -24,7 +24,6 @@ class CrmPipelineMixin(models.AbstractModel):
         tracking=True,
         index="btree_not_null",
         copy=False,
-        ondelete="restrict",
         group_expand="_read_group_pipeline_stage_ids",
     )
     pipeline_lost_reason_id = fields.Many2one(

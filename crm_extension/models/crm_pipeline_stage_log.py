@@ -27,7 +27,7 @@ class CrmPipelineStageLog(models.Model):
         required=True,
         readonly=True,
         index=True,
-        ondelete="restrict",
+        ondelete="cascade",
     )
     user_id = fields.Many2one(
         "res.users", string="Moved By", readonly=True, default=lambda self: self.env.user
