@@ -128,6 +128,16 @@ class TestStageEntryActivity(PipelineCommon):
         note = order.message_ids.filtered(lambda m: "Overdue" in (m.body or ""))
         self.assertEqual(note.partner_ids, self.salesman.partner_id)
 
+    def test_rescheduled_activity_keeps_its_time_on_the_new_day(self):
+        with freeze_time(NOW):
+            order = self._quotation()
+        activity = self._stage_activities(order)
+        activity.with_user(self.salesman).date_deadline = NOW.date() + timedelta(days=2)
+        self.assertEqual(activity.crm_deadline, NOW + timedelta(days=2, minutes=15))
+        with freeze_time(NOW + timedelta(minutes=16)):
+            self.env["mail.activity"]._cron_notify_overdue_stage_activities()
+        self.assertFalse(order.message_ids.filtered(lambda m: "Overdue" in (m.body or "")))
+
     def test_done_activity_is_not_reported_overdue(self):
         with freeze_time(NOW):
             order = self._quotation()

@@ -16,6 +16,23 @@ class MailActivity(models.Model):
     )
     crm_overdue_notified = fields.Boolean(string="Overdue Notified", readonly=True, copy=False)
 
+    def write(self, vals):
+        if "date_deadline" not in vals or not any(self.mapped("crm_deadline")):
+            return super().write(vals)
+        # a rescheduled stage activity keeps its time of day on the new day
+        old_dates = {activity.id: activity.date_deadline for activity in self}
+        res = super().write(vals)
+        for activity in self.filtered("crm_deadline"):
+            shift = activity.date_deadline - old_dates[activity.id]
+            if shift:
+                activity.write(
+                    {
+                        "crm_deadline": activity.crm_deadline + shift,
+                        "crm_overdue_notified": False,
+                    }
+                )
+        return res
+
     @api.model
     def _cron_notify_overdue_stage_activities(self):
         """Tell owners (and team leaders when the stage says so) once that a stage
