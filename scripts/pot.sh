@@ -5,7 +5,5 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 DB="crm_pot_$$"
 trap 'dropdb --if-exists "$DB" 2>/dev/null || true' EXIT
 "${ODOO[@]}" -d "$DB" -i crm_extension --stop-after-init --log-level=warn
-conf="$ROOT/.cache/pot.conf"; mkdir -p "$ROOT/.cache"
-printf '[options]\naddons_path = %s\ndb_host = %s\ndb_user = %s\n' "$ADDONS_PATH" "$PGHOST" "$PGUSER" >"$conf"
-"$VENV/bin/python" "$ODOO_SRC/odoo-bin" i18n export -c "$conf" -d "$DB" crm_extension
+"$VENV/bin/python" "$ODOO_SRC/odoo-bin" i18n export -c "$ODOO_CONF" -d "$DB" crm_extension
 say "crm_extension/i18n/crm_extension.pot written"

@@ -8,10 +8,20 @@ PORT="${PORT:-8069}"
 if ! db_exists "$DB"; then
     say "Creating database $DB with crm_extension and demo data"
     "${ODOO[@]}" -d "$DB" -i crm_extension --with-demo --stop-after-init --log-level=warn
+    # record the addons' checksums so that the next run updates only what changed
+    "$VENV/bin/python" - "$ODOO_CONF" "$DB" <<'PY'
+import sys
+
+import click_odoo
+from click_odoo_contrib.update import _save_installed_checksums
+
+click_odoo.odoo.tools.config.parse_config(["-c", sys.argv[1]])
+with click_odoo.OdooEnvironment(database=sys.argv[2]) as env:
+    _save_installed_checksums(env.cr)
+PY
 else
     say "Database $DB exists: updating crm_extension where it changed"
-    "$VENV/bin/click-odoo-update" -c <(printf '[options]\naddons_path = %s\ndb_host = %s\ndb_user = %s\n' \
-        "$ADDONS_PATH" "$PGHOST" "$PGUSER") -d "$DB" --i18n-overwrite
+    "$VENV/bin/click-odoo-update" -c "$ODOO_CONF" -d "$DB"
 fi
 say "Odoo on http://127.0.0.1:$PORT  (login admin / password admin)"
 exec "${ODOO[@]}" -d "$DB" --db-filter="^$DB\$" --http-interface=127.0.0.1 --http-port="$PORT"
