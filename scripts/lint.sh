@@ -10,4 +10,6 @@ paths=(crm_extension tests)
 "$VENV/bin/ruff" format --check "${paths[@]}" scripts
 "$VENV/bin/pylint" --rcfile=.pylintrc crm_extension
 "$VENV/bin/pylint" --rcfile=.pylintrc --disable=missing-readme tests
+"$VENV/bin/oca-checks-odoo-module" crm_extension
+"$VENV/bin/oca-checks-po" crm_extension/i18n/*.pot
 echo "lint: clean"
