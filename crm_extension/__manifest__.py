@@ -9,6 +9,7 @@
     "license": "LGPL-3",
     "depends": ["sale_management", "account", "mail", "contacts"],
     "data": [
+        "security/crm_extension_groups.xml",
         "security/ir.model.access.csv",
         "security/crm_extension_rules.xml",
         "data/crm_pipeline_lost_reason_data.xml",
@@ -21,6 +22,7 @@
         "views/res_partner_views.xml",
         "views/sale_order_views.xml",
         "wizards/crm_pipeline_lost_wizard_views.xml",
+        "wizards/crm_set_role_wizard_views.xml",
         "views/crm_extension_menus.xml",
     ],
     "demo": [

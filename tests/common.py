@@ -22,7 +22,7 @@ class PipelineCommon(AccountTestInvoicingCommon):
     def setUpClass(cls):
         super().setUpClass()
         # the test user of AccountTestInvoicingCommon is an accountant; it configures too
-        cls.env.user.group_ids += cls.env.ref("sales_team.group_sale_manager")
+        cls.env.user.group_ids += cls.env.ref("crm_extension.group_crm_admin")
         Stage = cls.env["crm.pipeline.stage"]
         Stage.search([]).active = False
         call = cls.env.ref("mail.mail_activity_data_call")
@@ -72,6 +72,9 @@ class PipelineCommon(AccountTestInvoicingCommon):
         )
         cls.sales_manager = new_test_user(
             cls.env, login="crm_sales_manager", groups="sales_team.group_sale_manager"
+        )
+        cls.crm_admin = new_test_user(
+            cls.env, login="crm_admin_user", groups="crm_extension.group_crm_admin"
         )
         cls.billing = new_test_user(
             cls.env,

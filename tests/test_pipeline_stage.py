@@ -351,7 +351,9 @@ class TestStageGuards(PipelineCommon):
             self.env["crm.pipeline.stage"].with_user(self.salesman).create(
                 {"name": "Mine", "scope": "order"}
             )
-        self.stage_measure.with_user(self.sales_manager).name = "Site visit"
+        with self.assertRaises(AccessError, msg="stages belong to the CRM administrator"):
+            self.stage_measure.with_user(self.sales_manager).name = "Sales manager's"
+        self.stage_measure.with_user(self.crm_admin).name = "Site visit"
         self.assertEqual(self.stage_measure.name, "Site visit")
 
 

@@ -6,5 +6,6 @@ from . import (
     crm_pipeline_stage_log,
     mail_activity,
     res_partner,
+    res_users,
     sale_order,
 )

@@ -1,4 +1,22 @@
+import operator as py_operator
+
 from odoo import api, fields, models
+from odoo.tools import SQL
+
+# Who may read the customer-card figures at all; the CRM role then scopes them.
+FIGURE_GROUPS = (
+    "crm_extension.group_crm_salesperson,account.group_account_invoice,"
+    "account.group_account_readonly"
+)
+AGING_BUCKETS = ("not_due", "1_30", "31_60", "61_90", "90_plus")
+OPERATORS = {
+    "=": py_operator.eq,
+    "!=": py_operator.ne,
+    "<": py_operator.lt,
+    "<=": py_operator.le,
+    ">": py_operator.gt,
+    ">=": py_operator.ge,
+}
 
 
 class ResPartner(models.Model):
@@ -49,3 +67,383 @@ class ResPartner(models.Model):
         if vals.get("customer_rank"):
             self._crm_set_first_stage()
         return res
+
+    # ------------------------------------------------------------------ card
+    crm_currency_id = fields.Many2one(
+        "res.currency", compute="_compute_crm_currency_id", groups=FIGURE_GROUPS
+    )
+    crm_open_balance = fields.Monetary(
+        string="Open Balance",
+        currency_field="crm_currency_id",
+        compute="_compute_crm_finance",
+        search="_search_crm_open_balance",
+        groups=FIGURE_GROUPS,
+        help="Receivable still open, in the current company's currency "
+        "(the customer and its contacts).",
+    )
+    crm_overdue_amount = fields.Monetary(
+        string="Overdue",
+        currency_field="crm_currency_id",
+        compute="_compute_crm_finance",
+        search="_search_crm_overdue_amount",
+        groups=FIGURE_GROUPS,
+        help="Open receivable past its due date.",
+    )
+    crm_overdue_days = fields.Integer(
+        string="Days Overdue",
+        compute="_compute_crm_finance",
+        search="_search_crm_overdue_days",
+        groups=FIGURE_GROUPS,
+        help="Age of the oldest overdue amount.",
+    )
+    crm_open_invoice_count = fields.Integer(
+        string="Open Invoices", compute="_compute_crm_finance", groups=FIGURE_GROUPS
+    )
+    crm_last_invoice_date = fields.Date(
+        string="Last Invoice", compute="_compute_crm_finance", groups=FIGURE_GROUPS
+    )
+    crm_last_payment_date = fields.Date(
+        string="Last Payment", compute="_compute_crm_finance", groups=FIGURE_GROUPS
+    )
+    crm_payment_count = fields.Integer(
+        string="Payments", compute="_compute_crm_finance", groups=FIGURE_GROUPS
+    )
+    crm_aging_not_due = fields.Monetary(
+        string="Not Due",
+        currency_field="crm_currency_id",
+        compute="_compute_crm_finance",
+        groups=FIGURE_GROUPS,
+    )
+    crm_aging_1_30 = fields.Monetary(
+        string="1-30 Days",
+        currency_field="crm_currency_id",
+        compute="_compute_crm_finance",
+        groups=FIGURE_GROUPS,
+    )
+    crm_aging_31_60 = fields.Monetary(
+        string="31-60 Days",
+        currency_field="crm_currency_id",
+        compute="_compute_crm_finance",
+        groups=FIGURE_GROUPS,
+    )
+    crm_aging_61_90 = fields.Monetary(
+        string="61-90 Days",
+        currency_field="crm_currency_id",
+        compute="_compute_crm_finance",
+        groups=FIGURE_GROUPS,
+    )
+    crm_aging_90_plus = fields.Monetary(
+        string="Over 90 Days",
+        currency_field="crm_currency_id",
+        compute="_compute_crm_finance",
+        groups=FIGURE_GROUPS,
+    )
+    crm_open_quote_amount = fields.Monetary(
+        string="Open Quotations",
+        currency_field="crm_currency_id",
+        compute="_compute_crm_finance",
+        groups=FIGURE_GROUPS,
+        help="Quotations sent and not yet confirmed (estimates).",
+    )
+    crm_open_quote_count = fields.Integer(
+        string="Quotations", compute="_compute_crm_finance", groups=FIGURE_GROUPS
+    )
+    crm_to_invoice_amount = fields.Monetary(
+        string="To Invoice",
+        currency_field="crm_currency_id",
+        compute="_compute_crm_finance",
+        groups=FIGURE_GROUPS,
+        help="Confirmed orders not invoiced yet (untaxed).",
+    )
+    crm_credit_limit_usage = fields.Float(
+        string="Credit Limit Used (%)",
+        compute="_compute_crm_finance",
+        groups=FIGURE_GROUPS,
+        help="Open balance and amounts to invoice against the credit limit, "
+        "when the company uses credit limits.",
+    )
+
+    @api.depends_context("company")
+    def _compute_crm_currency_id(self):
+        self.crm_currency_id = self.env.company.currency_id
+
+    def _crm_visible_commercial_ids(self, commercial_ids):
+        """The commercial partners whose figures the current user may see."""
+        if self.env.su or self.env.user.crm_finance_scope != "own":
+            return set(commercial_ids)
+        # sudo: ownership is read to decide visibility, whatever the partner rules
+        owned = self.sudo().search(
+            [("id", "in", list(commercial_ids)), ("user_id", "=", self.env.uid)]
+        )
+        return set(owned.ids)
+
+    def _crm_receivable_query(self):
+        """account.move.line query (from/where) of the current company tree, like
+        the native ``credit`` (addons/account/models/partner.py)."""
+        return self.env["account.move.line"]._search(
+            [
+                ("parent_state", "=", "posted"),
+                ("company_id", "child_of", self.env.company.root_id.id),
+                ("account_type", "=", "asset_receivable"),
+            ],
+            bypass_access=True,
+        )
+
+    @api.model
+    def _crm_finance_figures(self, commercial_ids):
+        """Every card figure of ``commercial_ids`` in two queries.
+
+        :return: dict commercial partner id -> dict of figures (absent = no figures)
+        """
+        if not commercial_ids:
+            return {}
+        self.env["account.move.line"].flush_model()
+        self.env["account.move"].flush_model(["move_type", "invoice_date", "state"])
+        self.env["sale.order"].flush_model()
+        self.env["sale.order.line"].flush_model(["untaxed_amount_to_invoice"])
+        self.flush_model(["commercial_partner_id"])
+        today = fields.Date.context_today(self)
+        query = self._crm_receivable_query()
+        open_ = SQL("account_move_line.reconciled IS NOT TRUE")
+        age = SQL("(%s::date - account_move_line.date_maturity)", today)
+        rows = self.env.execute_query_dict(
+            SQL(
+                """
+            SELECT p.commercial_partner_id AS cid,
+                   SUM(account_move_line.amount_residual) FILTER (WHERE %(open)s) AS balance,
+                   SUM(account_move_line.amount_residual)
+                       FILTER (WHERE %(open)s AND %(age)s > 0) AS overdue,
+                   MAX(%(age)s) FILTER (WHERE %(open)s AND %(age)s > 0
+                                         AND account_move_line.amount_residual > 0) AS days,
+                   COUNT(DISTINCT account_move_line.move_id)
+                       FILTER (WHERE %(open)s AND m.move_type IN ('out_invoice', 'out_refund'))
+                       AS open_invoices,
+                   SUM(account_move_line.amount_residual)
+                       FILTER (WHERE %(open)s AND (%(age)s <= 0
+                               OR account_move_line.date_maturity IS NULL)) AS not_due,
+                   SUM(account_move_line.amount_residual)
+                       FILTER (WHERE %(open)s AND %(age)s BETWEEN 1 AND 30) AS b1_30,
+                   SUM(account_move_line.amount_residual)
+                       FILTER (WHERE %(open)s AND %(age)s BETWEEN 31 AND 60) AS b31_60,
+                   SUM(account_move_line.amount_residual)
+                       FILTER (WHERE %(open)s AND %(age)s BETWEEN 61 AND 90) AS b61_90,
+                   SUM(account_move_line.amount_residual)
+                       FILTER (WHERE %(open)s AND %(age)s > 90) AS b90,
+                   MAX(m.invoice_date) FILTER (WHERE m.move_type = 'out_invoice') AS last_invoice,
+                   MAX(account_move_line.date)
+                       FILTER (WHERE m.move_type = 'entry' AND account_move_line.balance < 0)
+                       AS last_payment,
+                   COUNT(DISTINCT m.origin_payment_id) AS payments
+              FROM %(from)s
+              JOIN res_partner p ON p.id = account_move_line.partner_id
+              JOIN account_move m ON m.id = account_move_line.move_id
+             WHERE p.commercial_partner_id IN %(ids)s AND %(where)s
+          GROUP BY p.commercial_partner_id
+                """,
+                open=open_,
+                age=age,
+                ids=tuple(commercial_ids),
+                **{"from": query.from_clause, "where": query.where_clause or SQL("TRUE")},
+            )
+        )
+        figures = {row.pop("cid"): row for row in rows}
+        orders = self.env.execute_query_dict(
+            SQL(
+                """
+            SELECT p.commercial_partner_id AS cid,
+                   SUM(so.amount_total / COALESCE(NULLIF(so.currency_rate, 0), 1))
+                       FILTER (WHERE so.state = 'sent') AS quotes,
+                   COUNT(*) FILTER (WHERE so.state IN ('draft', 'sent')) AS quote_count,
+                   SUM((SELECT SUM(sol.untaxed_amount_to_invoice)
+                          FROM sale_order_line sol WHERE sol.order_id = so.id)
+                       / COALESCE(NULLIF(so.currency_rate, 0), 1))
+                       FILTER (WHERE so.state = 'sale') AS to_invoice
+              FROM sale_order so
+              JOIN res_partner p ON p.id = so.partner_id
+             WHERE p.commercial_partner_id IN %(ids)s
+               AND so.company_id IN %(companies)s
+          GROUP BY p.commercial_partner_id
+                """,
+                ids=tuple(commercial_ids),
+                companies=tuple(
+                    self.env["res.company"]
+                    .sudo()
+                    .search([("id", "child_of", self.env.company.root_id.id)])
+                    .ids
+                ),
+            )
+        )
+        for row in orders:
+            figures.setdefault(row.pop("cid"), {}).update(row)
+        return figures
+
+    @api.depends_context("company", "uid")
+    def _compute_crm_finance(self):
+        commercial = self.commercial_partner_id
+        visible = self._crm_visible_commercial_ids(commercial.ids)
+        figures = self._crm_finance_figures([cid for cid in commercial.ids if cid in visible])
+        company = self.env.company
+        # sudo: the credit limit is an accounting field; only its ratio is shown
+        limits = (
+            {
+                partner.id: partner.credit_limit
+                for partner in commercial.sudo().with_company(company)
+            }
+            if company.account_use_credit_limit
+            else {}
+        )
+        for partner in self:
+            data = figures.get(partner.commercial_partner_id.id, {})
+            balance = data.get("balance") or 0.0
+            partner.crm_open_balance = balance
+            partner.crm_overdue_amount = data.get("overdue") or 0.0
+            partner.crm_overdue_days = data.get("days") or 0
+            partner.crm_open_invoice_count = data.get("open_invoices") or 0
+            partner.crm_last_invoice_date = data.get("last_invoice")
+            partner.crm_last_payment_date = data.get("last_payment")
+            partner.crm_payment_count = data.get("payments") or 0
+            for bucket, key in zip(
+                AGING_BUCKETS, ("not_due", "b1_30", "b31_60", "b61_90", "b90"), strict=True
+            ):
+                partner[f"crm_aging_{bucket}"] = data.get(key) or 0.0
+            partner.crm_open_quote_amount = data.get("quotes") or 0.0
+            partner.crm_open_quote_count = data.get("quote_count") or 0
+            partner.crm_to_invoice_amount = data.get("to_invoice") or 0.0
+            limit = limits.get(partner.commercial_partner_id.id)
+            partner.crm_credit_limit_usage = (
+                100.0 * (balance + partner.crm_to_invoice_amount) / limit if limit else 0.0
+            )
+
+    def _crm_search_figure(self, fname, sql_value, operator, value):
+        """Domain on commercial partners whose figure ``sql_value`` satisfies the
+        condition; partners without receivables count as 0. Scoped like the card."""
+        # a search on a figure tells as much as reading it
+        self._check_field_access(self._fields[fname], "read")
+        if operator not in OPERATORS:
+            return NotImplemented
+        query = self._crm_receivable_query()
+        rows = self.env.execute_query(
+            SQL(
+                """
+            SELECT p.commercial_partner_id, %(value)s
+              FROM %(from)s
+              JOIN res_partner p ON p.id = account_move_line.partner_id
+             WHERE account_move_line.reconciled IS NOT TRUE AND %(where)s
+          GROUP BY p.commercial_partner_id
+                """,
+                value=sql_value,
+                **{"from": query.from_clause, "where": query.where_clause or SQL("TRUE")},
+            )
+        )
+        compare = OPERATORS[operator]
+        matching = {cid for cid, figure in rows if compare(figure or 0, value)}
+        if compare(0, value):
+            others = {cid for cid, _figure in rows} - matching
+            domain = [("commercial_partner_id", "not in", list(others))]
+        else:
+            domain = [("commercial_partner_id", "in", list(matching))]
+        if not self.env.su and self.env.user.crm_finance_scope == "own":
+            domain = ["&", ("commercial_partner_id.user_id", "=", self.env.uid), *domain]
+        return domain
+
+    def _search_crm_open_balance(self, operator, value):
+        return self._crm_search_figure(
+            "crm_open_balance", SQL("SUM(account_move_line.amount_residual)"), operator, value
+        )
+
+    def _search_crm_overdue_amount(self, operator, value):
+        return self._crm_search_figure(
+            "crm_overdue_amount",
+            SQL(
+                "COALESCE(SUM(account_move_line.amount_residual) FILTER "
+                "(WHERE account_move_line.date_maturity < %s), 0)",
+                fields.Date.context_today(self),
+            ),
+            operator,
+            value,
+        )
+
+    def _search_crm_overdue_days(self, operator, value):
+        today = fields.Date.context_today(self)
+        return self._crm_search_figure(
+            "crm_overdue_days",
+            SQL(
+                "COALESCE(MAX(%s::date - account_move_line.date_maturity) FILTER "
+                "(WHERE account_move_line.date_maturity < %s "
+                "AND account_move_line.amount_residual > 0), 0)",
+                today,
+                today,
+            ),
+            operator,
+            value,
+        )
+
+    def _order_field_to_sql(self, alias, field_name, direction, nulls, query):
+        """Sort customers by open balance (a computed figure), scoped like the card."""
+        if field_name != "crm_open_balance":
+            return super()._order_field_to_sql(alias, field_name, direction, nulls, query)
+        self._check_field_access(self._fields[field_name], "read")
+        lines = self._crm_receivable_query()
+        balance = SQL(
+            """(SELECT COALESCE(SUM(account_move_line.amount_residual), 0)
+                  FROM %(from)s
+                  JOIN res_partner crm_p ON crm_p.id = account_move_line.partner_id
+                 WHERE crm_p.commercial_partner_id = %(commercial)s
+                   AND account_move_line.reconciled IS NOT TRUE AND %(where)s)""",
+            commercial=SQL.identifier(alias, "commercial_partner_id"),
+            **{"from": lines.from_clause, "where": lines.where_clause or SQL("TRUE")},
+        )
+        if not self.env.su and self.env.user.crm_finance_scope == "own":
+            owner = SQL(
+                "(SELECT crm_c.user_id FROM res_partner crm_c WHERE crm_c.id = %s)",
+                SQL.identifier(alias, "commercial_partner_id"),
+            )
+            balance = SQL("(CASE WHEN %s = %s THEN %s ELSE 0 END)", owner, self.env.uid, balance)
+        return SQL("%s %s %s", balance, direction, nulls)
+
+    # ------------------------------------------------------------------ buttons
+    def _crm_card_action(self, xmlid, domain, context=None):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
+        action["domain"] = domain
+        action["context"] = {"create": False, **(context or {})}
+        return action
+
+    def _crm_invoice_domain(self):
+        return [
+            ("partner_id", "child_of", self.commercial_partner_id.id),
+            ("move_type", "in", ("out_invoice", "out_refund")),
+            ("state", "=", "posted"),
+            ("payment_state", "in", ("not_paid", "partial")),
+            ("company_id", "child_of", self.env.company.root_id.id),
+        ]
+
+    def action_crm_open_invoices(self):
+        return self._crm_card_action(
+            "account.action_move_out_invoice_type", self._crm_invoice_domain()
+        )
+
+    def action_crm_overdue_invoices(self):
+        today = fields.Date.context_today(self)
+        return self._crm_card_action(
+            "account.action_move_out_invoice_type",
+            [*self._crm_invoice_domain(), ("invoice_date_due", "<", today)],
+        )
+
+    def action_crm_quotations(self):
+        return self._crm_card_action(
+            "sale.action_quotations_with_onboarding",
+            [
+                ("partner_id", "child_of", self.commercial_partner_id.id),
+                ("state", "in", ("draft", "sent")),
+            ],
+        )
+
+    def action_crm_payments(self):
+        return self._crm_card_action(
+            "account.action_account_payments",
+            [
+                ("partner_id", "child_of", self.commercial_partner_id.id),
+                ("partner_type", "=", "customer"),
+            ],
+        )

@@ -1,1 +1,1 @@
-from . import crm_pipeline_lost_wizard
+from . import crm_pipeline_lost_wizard, crm_set_role_wizard
