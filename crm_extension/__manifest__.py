@@ -20,7 +20,10 @@
         "views/crm_pipeline_lost_reason_views.xml",
         "views/res_partner_views.xml",
         "views/sale_order_views.xml",
+        "views/res_config_settings_views.xml",
         "wizards/crm_pipeline_lost_wizard_views.xml",
+        "report/crm_pipeline_report_views.xml",
+        "views/crm_dashboard_views.xml",
         "views/crm_extension_menus.xml",
     ],
     "demo": [
@@ -28,6 +31,9 @@
     ],
     "post_init_hook": "post_init_hook",
     "assets": {
+        "web.assets_backend": [
+            "crm_extension/static/src/**/*",
+        ],
         "web.assets_tests": [
             "crm_extension/static/tests/tours/*.js",
         ],
