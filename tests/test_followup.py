@@ -121,3 +121,14 @@ class TestFollowUp(CrmReportCommon):
             [("crm_bought_product_id", "ilike", self.product_b.name), ("parent_id", "=", False)]
         )
         self.assertEqual(found, self.cust_b)
+
+    def test_last_contact_is_computed_in_batch(self):
+        partners = self.cust_a | self.cust_b | self.cust_quoted | self.cust_orphan
+        self.env.flush_all()
+        self.env.invalidate_all()
+        with self.assertQueryCount(4):  # the same count for one or four partners
+            self.cust_a.mapped("crm_last_contact_date")
+        self.env.invalidate_all()
+        with self.assertQueryCount(4):
+            dates = partners.mapped("crm_last_contact_date")
+        self.assertEqual(len(dates), 4)
