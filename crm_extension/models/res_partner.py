@@ -203,10 +203,13 @@ class ResPartner(models.Model):
                 HAVING SUM(-aml.balance) > 0
             ), ranked AS (
                 SELECT revenue.partner_id, revenue.company_id,
-                       COALESCE(SUM(revenue.amount) OVER (
-                           PARTITION BY revenue.company_id ORDER BY revenue.amount DESC
-                           RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
-                           EXCLUDE GROUP), 0) AS before,
+                       -- revenue of the customers ranked strictly before: the running
+                       -- total (which includes ties) minus the ties; EXCLUDE GROUP would
+                       -- say the same but costs O(n²)
+                       SUM(revenue.amount) OVER (
+                           PARTITION BY revenue.company_id ORDER BY revenue.amount DESC)
+                       - SUM(revenue.amount) OVER (
+                           PARTITION BY revenue.company_id, revenue.amount) AS before,
                        SUM(revenue.amount) OVER (PARTITION BY revenue.company_id) AS total
                   FROM revenue
             ), classed AS (
