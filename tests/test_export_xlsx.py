@@ -129,3 +129,23 @@ class TestExportXlsx(CrmPipelineReportCommon):
         self.assertAlmostEqual(rows["R New"][3], 75.0)
         self.assertAlmostEqual(rows["R New"][4], 2.0)
         self.assertAlmostEqual(rows["R Mid"][4], 6.0)
+
+    def test_list_action_exports_the_selected_domain_as_the_user(self):
+        server_action = self.env.ref("crm_extension.crm_pipeline_report_action_export_xlsx")
+        domain = [("order_id", "in", self.all_orders.ids), ("nbr_open", "=", 1)]
+        action = (
+            server_action.with_user(self.salesman)
+            .with_context(active_model="crm.pipeline.report", active_domain=domain)
+            .run()
+        )
+        attachment_id = int(action["url"].split("/")[-1].split("?")[0])
+        attachment = self.env["ir.attachment"].with_user(self.salesman).browse(attachment_id)
+        workbook = openpyxl.load_workbook(
+            io.BytesIO(base64.b64decode(attachment.datas)), data_only=True
+        )
+        data, _all = self._rows(workbook["Orders"])
+        # open orders the salesman may see: O4 (his) and O6 (unassigned), not O3
+        self.assertEqual(
+            sorted(row[0] for row in data),
+            sorted(self.orders[n].name for n in ("O4", "O6")),
+        )
