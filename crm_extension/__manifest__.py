@@ -2,7 +2,7 @@
     "name": "CRM Extension: Pipelines, Quote-to-Invoice, Customer Card",
     "summary": "Pipeline stages with automation on customers and sale orders, "
     "a quote-to-invoice bridge for accountants, and a role-aware customer card",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Sales/Sales",
     "website": "https://github.com/crm-extension/crm_extension",
     "author": "crm_extension developers",
@@ -21,8 +21,11 @@
         "views/crm_pipeline_lost_reason_views.xml",
         "views/res_partner_views.xml",
         "views/sale_order_views.xml",
+        "views/res_config_settings_views.xml",
         "wizards/crm_pipeline_lost_wizard_views.xml",
         "wizards/crm_set_role_wizard_views.xml",
+        "report/crm_pipeline_report_views.xml",
+        "views/crm_dashboard_views.xml",
         "views/crm_extension_menus.xml",
     ],
     "demo": [
@@ -30,6 +33,9 @@
     ],
     "post_init_hook": "post_init_hook",
     "assets": {
+        "web.assets_backend": [
+            "crm_extension/static/src/**/*",
+        ],
         "web.assets_tests": [
             "crm_extension/static/tests/tours/*.js",
         ],

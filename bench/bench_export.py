@@ -1,0 +1,112 @@
+"""Benchmark of the pipeline analysis Excel export (issue 5).
+
+Seeds N quotations by SQL (copies of one ORM-created order, in a transaction that is
+rolled back), then measures ``crm.pipeline.report._xlsx_write`` as an admin user:
+rows per second (plain run) and peak Python memory (second run under tracemalloc).
+
+    .venv/bin/python bench/bench_export.py -d <db> [--rows 10000 100000]
+
+The database must have crm_extension installed. Nothing is committed.
+"""
+
+import argparse
+import os
+import resource
+import tempfile
+import time
+import tracemalloc
+
+ODOO = os.environ.get("ODOO_SRC", "/opt/odoo/19.0")
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def seed(env, rows):
+    from odoo import Command
+
+    partner = env["res.partner"].create({"name": "Bench customer", "customer_rank": 1})
+    product = env["product.product"].create({"name": "Bench product", "list_price": 100})
+    template = env["sale.order"].create(
+        {
+            "partner_id": partner.id,
+            "user_id": env.user.id,
+            "order_line": [Command.create({"product_id": product.id, "price_unit": 123.45})],
+        }
+    )
+    env.flush_all()
+    cr = env.cr
+    cr.execute(
+        """SELECT column_name FROM information_schema.columns
+            WHERE table_name = 'sale_order' AND column_name NOT IN ('id', 'name')"""
+    )
+    columns = [c for (c,) in cr.fetchall()]
+    cols = ", ".join(f'"{c}"' for c in columns)
+    src = ", ".join(f's."{c}"' for c in columns)
+    cr.execute(
+        f"""INSERT INTO sale_order (name, {cols})
+            SELECT 'BENCH' || g, {src}
+              FROM sale_order s, generate_series(1, %s) g
+             WHERE s.id = %s""",
+        (rows - 1, template.id),
+    )
+    cr.execute("ANALYZE sale_order")
+    return [("id", ">=", template.id)], template
+
+
+def measure(env, domain):
+    Report = env["crm.pipeline.report"]
+    with tempfile.TemporaryFile() as tmp:
+        start = time.perf_counter()
+        count = Report._xlsx_write(tmp, domain)
+        elapsed = time.perf_counter() - start
+        size = tmp.tell()
+    env.invalidate_all()
+    tracemalloc.start()
+    with tempfile.TemporaryFile() as tmp:
+        Report._xlsx_write(tmp, domain)
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    env.invalidate_all()
+    return count, elapsed, peak, size
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-d", "--database", required=True)
+    parser.add_argument("--rows", type=int, nargs="+", default=[10000, 100000])
+    parser.add_argument("--db_host", default="127.0.0.1")
+    args = parser.parse_args()
+
+    import odoo
+    from odoo import api
+    from odoo.modules.registry import Registry
+    from odoo.tools import config
+
+    config.parse_config(
+        [
+            f"--addons-path={ODOO}/addons,{ODOO}/odoo/addons,{ROOT}",
+            f"--db_host={args.db_host}",
+            "--log-level=warn",
+            "--http-interface=127.0.0.1",
+        ]
+    )
+    registry = Registry(args.database)
+    print(f"{'rows':>8} {'seconds':>8} {'rows/s':>8} {'peak MiB':>9} {'xlsx MiB':>9}")
+    for rows in args.rows:
+        with registry.cursor() as cr:
+            env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+            admin = env.ref("base.user_admin")
+            env = env(user=admin.id, context={"lang": "en_US"})
+            domain, _template = seed(env(su=True), rows)
+            count, elapsed, peak, size = measure(env, domain)
+            cr.rollback()
+        assert count == rows, (count, rows)
+        print(
+            f"{count:>8} {elapsed:>8.2f} {count / elapsed:>8.0f} "
+            f"{peak / 2**20:>9.1f} {size / 2**20:>9.1f}"
+        )
+    max_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"max RSS of the process: {max_rss:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,198 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError
+from odoo.tools import format_amount
+
+
+class CrmDashboard(models.AbstractModel):
+    """Figures of the "My day" dashboard, per user or per team.
+
+    Each tile is one ``search_count`` or ``_read_group`` run as the current user (the
+    record rules decide what is counted), so the dashboard costs a fixed number of
+    queries whatever the number of records.
+    """
+
+    _name = "crm.dashboard"
+    _description = "My Day Dashboard"
+
+    # ---------------------------------------------------------------- scope
+    @api.model
+    def _is_manager(self):
+        return self.env.user.has_group("sales_team.group_sale_salesman_all_leads")
+
+    @api.model
+    def _scope_users(self, user_id=None, team_id=None):
+        """Users whose figures are shown: the current user unless a manager asks for
+        another salesperson or a whole team."""
+        if not (user_id or team_id) or (user_id == self.env.uid and not team_id):
+            return self.env.user
+        if not self._is_manager():
+            raise AccessError(
+                self.env._("Only sales managers can see the day of other salespeople.")
+            )
+        if team_id:
+            team = self.env["crm.team"].browse(team_id)
+            return team.member_ids | team.user_id
+        return self.env["res.users"].browse(user_id)
+
+    @api.model
+    def get_scopes(self):
+        """The choices of the scope selector: only managers get more than themselves."""
+        scopes = [{"key": "me", "label": self.env._("Me"), "user_id": self.env.uid}]
+        if self._is_manager():
+            users = self.env["res.users"].search(
+                [
+                    ("share", "=", False),
+                    ("all_group_ids", "in", self.env.ref("sales_team.group_sale_salesman").ids),
+                    ("id", "!=", self.env.uid),
+                ]
+            )
+            scopes += [{"key": f"user_{u.id}", "label": u.name, "user_id": u.id} for u in users]
+            scopes += [
+                {
+                    "key": f"team_{t.id}",
+                    "label": self.env._("Team %(team)s", team=t.name),
+                    "team_id": t.id,
+                }
+                for t in self.env["crm.team"].search([])
+            ]
+        return scopes
+
+    # ---------------------------------------------------------------- tiles
+    @api.model
+    def get_tiles(self, user_id=None, team_id=None):
+        """The tiles of the dashboard: label, figures and the window action it opens."""
+        users = self._scope_users(user_id, team_id)
+        today = fields.Date.context_today(self)
+        week_start = today - timedelta(days=today.weekday())
+        week_end = week_start + timedelta(days=6)
+        week_start_dt = fields.Datetime.to_datetime(week_start)
+        tiles = []
+
+        def add(key, label, model, domain, amount=None, danger=False, view_mode=None):
+            tiles.append(
+                {
+                    "key": key,
+                    "label": label,
+                    "count": self.env[model].search_count(domain),
+                    "amount": amount,
+                    "amount_display": amount is not None
+                    and format_amount(self.env, amount, self.env.company.currency_id),
+                    "danger": danger,
+                    "res_model": model,
+                    "domain": domain,
+                    "view_mode": view_mode or "list,form",
+                }
+            )
+            return tiles[-1]
+
+        mine = [("user_id", "in", users.ids)]
+        add(
+            "new_contacts",
+            self.env._("New contacts this week"),
+            "res.partner",
+            mine + [("create_date", ">=", week_start_dt)],
+        )
+        add(
+            "new_customers",
+            self.env._("New customers this week"),
+            "res.partner",
+            mine + [("create_date", ">=", week_start_dt), ("customer_rank", ">", 0)],
+        )
+        open_domain = mine + [
+            ("state", "!=", "cancel"),
+            ("pipeline_stage_id.is_won", "=", False),
+            ("pipeline_stage_id.is_lost", "=", False),
+        ]
+        weighted = sum(
+            stage.probability / 100.0 * (amount or 0.0)
+            for stage, amount in self.env["sale.order"]._read_group(
+                open_domain, ["pipeline_stage_id"], ["amount_untaxed:sum"]
+            )
+        )
+        add(
+            "open_pipeline",
+            self.env._("My open pipeline"),
+            "sale.order",
+            open_domain,
+            amount=weighted,
+            view_mode="kanban,list,form",
+        )
+        add(
+            "waiting_customer",
+            self.env._("Quotations waiting for the customer"),
+            "sale.order",
+            mine + [("state", "=", "sent")],
+        )
+        if "accounting_state" in self.env["sale.order"]._fields:
+            # the quote-to-invoice bridge (issue 3) is installed
+            add(
+                "waiting_accounting",
+                self.env._("Quotes waiting for accounting"),
+                "sale.order",
+                mine + [("accounting_state", "=", "requested")],
+            )
+            add(
+                "rejected",
+                self.env._("Quotes rejected by accounting"),
+                "sale.order",
+                mine + [("accounting_state", "=", "rejected")],
+                danger=True,
+            )
+        activities = [("user_id", "in", users.ids)]
+        add(
+            "activities_today",
+            self.env._("Activities due today"),
+            "mail.activity",
+            activities + [("date_deadline", "=", today)],
+        )
+        overdue = add(
+            "activities_overdue",
+            self.env._("Overdue activities"),
+            "mail.activity",
+            activities + [("date_deadline", "<", today)],
+            danger=True,
+        )
+        overdue["sla_breached"] = self.env["mail.activity"].search_count(
+            activities + [("crm_deadline", "<", fields.Datetime.now())]
+        )
+        if self.env["account.move"].has_access("read"):
+            unpaid = [
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+                ("payment_state", "in", ("not_paid", "partial")),
+                ("commercial_partner_id.user_id", "in", users.ids),
+            ]
+            late_customers = [
+                partner.id
+                for (partner,) in self.env["account.move"]._read_group(
+                    unpaid + [("invoice_date_due", "<", today)], ["commercial_partner_id"]
+                )
+            ]
+            add(
+                "customers_overdue",
+                self.env._("My customers with overdue invoices"),
+                "res.partner",
+                [("id", "in", late_customers)],
+                danger=True,
+            )
+            add(
+                "due_this_week",
+                self.env._("Invoices falling due this week"),
+                "account.move",
+                unpaid + [("invoice_date_due", ">=", today), ("invoice_date_due", "<=", week_end)],
+            )
+        return tiles
+
+    # ---------------------------------------------------------------- actions
+    @api.model
+    def action_export_xlsx(self, user_id=None, team_id=None):
+        """The pipeline analysis workbook of the orders of the dashboard's scope."""
+        users = self._scope_users(user_id, team_id)
+        return self.env["crm.pipeline.report"].action_export_xlsx(
+            [("user_id", "in", users.ids)],
+            filters_label=self.env._(
+                "Salesperson: %(users)s", users=", ".join(users.mapped("name"))
+            ),
+        )

@@ -1,0 +1,1 @@
+from . import crm_pipeline_report, crm_pipeline_report_xlsx, crm_pipeline_stage_report

@@ -1,0 +1,269 @@
+import base64
+import tempfile
+
+import xlsxwriter
+from xlsxwriter.utility import xl_rowcol_to_cell
+
+from odoo import api, fields, models
+from odoo.fields import Domain
+from odoo.tools import SQL
+
+# (field, kind) of the "Orders" sheet; labels come from the fields
+ORDER_COLUMNS = [
+    ("name", "text"),
+    ("date", "date"),
+    ("partner_id", "m2o"),
+    ("customer_class", "text"),
+    ("user_id", "m2o"),
+    ("team_id", "m2o"),
+    ("stage_id", "m2o"),
+    ("lost_reason_id", "m2o"),
+    ("source_id", "m2o"),
+    ("campaign_id", "m2o"),
+    ("amount_untaxed", "money"),
+    ("weighted_amount", "money"),
+    ("revenue", "money"),
+    ("days_to_close", "float"),
+]
+BATCH = 5000
+HEADER_ROW = 2  # rows 0-1: title and the applied filters
+
+
+class CrmPipelineReport(models.Model):
+    _inherit = "crm.pipeline.report"
+
+    # ---------------------------------------------------------------- actions
+    @api.model
+    def action_export_xlsx(self, domain=None, filters_label=None):
+        """Download the analysis of the orders of ``domain`` the user may see."""
+        domain = domain or []
+        with tempfile.TemporaryFile() as tmp:
+            self._xlsx_write(tmp, domain, filters_label=filters_label)
+            tmp.seek(0)
+            data = tmp.read()
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": self.env._(
+                    "pipeline_analysis_%(date)s.xlsx", date=fields.Date.context_today(self)
+                ),
+                "datas": base64.b64encode(data),
+                "mimetype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "res_model": self._name,
+            }
+        )
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{attachment.id}?download=true",
+            "target": "download",
+        }
+
+    # ---------------------------------------------------------------- workbook
+    @api.model
+    def _xlsx_write(self, fileobj, domain, filters_label=None):
+        """Write the workbook of the analysis of ``domain`` into ``fileobj``.
+
+        Everything is searched as the current user (record rules apply). Rows are
+        streamed in batches with xlsxwriter's ``constant_memory`` mode: memory does not
+        grow with the number of rows.
+
+        :returns: number of order rows written
+        """
+        workbook = xlsxwriter.Workbook(fileobj, {"constant_memory": True, "in_memory": False})
+        currency = self.env.company.currency_id
+        decimals = "." + "0" * currency.decimal_places if currency.decimal_places else ""
+        money = f"#,##0{decimals} [${currency.symbol}]"
+        fmt = {
+            "title": workbook.add_format({"bold": True, "font_size": 14}),
+            "filters": workbook.add_format({"italic": True, "font_color": "#555555"}),
+            "header": workbook.add_format(
+                {"bold": True, "bg_color": "#E9ECEF", "bottom": 1, "text_wrap": True}
+            ),
+            "text": None,
+            "date": workbook.add_format({"num_format": "yyyy-mm-dd"}),
+            "int": workbook.add_format({"num_format": "#,##0"}),
+            "float": workbook.add_format({"num_format": "#,##0.00"}),
+            "percent": workbook.add_format({"num_format": "0.0"}),
+            "money": workbook.add_format({"num_format": money}),
+            "total_label": workbook.add_format({"bold": True, "top": 1}),
+            "total_int": workbook.add_format({"bold": True, "top": 1, "num_format": "#,##0"}),
+            "total_money": workbook.add_format({"bold": True, "top": 1, "num_format": money}),
+            "total_float": workbook.add_format({"bold": True, "top": 1, "num_format": "#,##0.00"}),
+        }
+        filters_text = self.env._(
+            "Filters: %(filters)s", filters=filters_label or self._xlsx_describe(domain)
+        )
+        # sheets are created in display order; constant_memory writes each row-wise
+        summary = workbook.add_worksheet(self.env._("Summary"))
+        orders = workbook.add_worksheet(self.env._("Orders"))
+        stages = workbook.add_worksheet(self.env._("Stages"))
+        for sheet, title in (
+            (summary, self.env._("Pipeline Analysis")),
+            (orders, self.env._("Pipeline Analysis: Orders")),
+            (stages, self.env._("Pipeline Analysis: Stage Conversion")),
+        ):
+            sheet.write(0, 0, title, fmt["title"])
+            sheet.write(1, 0, filters_text, fmt["filters"])
+            sheet.freeze_panes(HEADER_ROW + 1, 0)
+        self._xlsx_summary_sheet(workbook, summary, domain, fmt)
+        count = self._xlsx_orders_sheet(orders, domain, fmt)
+        self._xlsx_stages_sheet(stages, domain, fmt)
+        workbook.close()
+        return count
+
+    def _xlsx_describe(self, domain):
+        return str(Domain(domain)) if domain else self.env._("none")
+
+    def _xlsx_header(self, sheet, labels, fmt, widths=None):
+        for col, label in enumerate(labels):
+            sheet.write(HEADER_ROW, col, label, fmt["header"])
+            sheet.set_column(col, col, (widths or {}).get(col, 16))
+
+    def _xlsx_summary_sheet(self, workbook, sheet, domain, fmt):
+        measures = [
+            ("nbr_quotations", "nbr_quotations:sum", "int"),
+            ("nbr_won", "nbr_won:sum", "int"),
+            ("nbr_lost", "nbr_lost:sum", "int"),
+            ("conversion_rate", "conversion_rate:avg", "percent"),
+            ("amount_untaxed", "amount_untaxed:sum", "money"),
+            ("revenue", "revenue:sum", "money"),
+            ("average_order_value", "average_order_value:avg", "money"),
+            ("weighted_amount", "weighted_amount:sum", "money"),
+        ]
+        labels = [self._fields["stage_id"].get_description(self.env)["string"]] + [
+            self._fields[name].get_description(self.env)["string"] for name, *_ in measures
+        ]
+        self._xlsx_header(sheet, labels, fmt, widths={0: 24})
+        groups = self._read_group(
+            domain,
+            ["stage_id"],
+            [aggregate for _name, aggregate, _kind in measures],
+            order="stage_id",
+        )
+        row = HEADER_ROW
+        for stage, *values in groups:
+            row += 1
+            sheet.write_string(row, 0, stage.display_name or self.env._("No stage"))
+            for col, ((_name, _agg, kind), value) in enumerate(
+                zip(measures, values, strict=False), 1
+            ):
+                sheet.write_number(row, col, value or 0, fmt[kind])
+        totals = self._read_group(domain, [], [aggregate for _name, aggregate, _kind in measures])[
+            0
+        ]
+        total_row = row + 1
+        sheet.write(total_row, 0, self.env._("Total"), fmt["total_label"])
+        for col, ((_name, _agg, kind), value) in enumerate(zip(measures, totals, strict=False), 1):
+            total_fmt = {"int": "total_int", "money": "total_money"}.get(kind, "total_float")
+            sheet.write_number(total_row, col, value or 0, fmt[total_fmt])
+        if groups:
+            chart = workbook.add_chart({"type": "column"})
+            weighted_col = len(measures)
+            revenue_col = 6
+            for col in (revenue_col, weighted_col):
+                chart.add_series(
+                    {
+                        "name": [sheet.name, HEADER_ROW, col],
+                        "categories": [sheet.name, HEADER_ROW + 1, 0, row, 0],
+                        "values": [sheet.name, HEADER_ROW + 1, col, row, col],
+                    }
+                )
+            chart.set_title({"name": self.env._("Revenue and weighted pipeline by stage")})
+            chart.set_legend({"position": "bottom"})
+            sheet.insert_chart(
+                xl_rowcol_to_cell(total_row + 2, 0), chart, {"x_scale": 1.6, "y_scale": 1.2}
+            )
+
+    def _xlsx_orders_sheet(self, sheet, domain, fmt):
+        labels = [
+            self._fields[name].get_description(self.env)["string"] for name, _kind in ORDER_COLUMNS
+        ]
+        self._xlsx_header(sheet, labels, fmt, widths={0: 14, 2: 28})
+        money_cols = [i for i, (_n, kind) in enumerate(ORDER_COLUMNS) if kind == "money"]
+        totals = dict.fromkeys(money_cols, 0.0)
+        row = HEADER_ROW
+        last_id = 0
+        while True:
+            batch = self._xlsx_fetch_batch(domain, last_id)
+            if not batch:
+                break
+            last_id = batch[-1][0]
+            names = self._xlsx_names(batch)
+            for values in batch:
+                row += 1
+                for col, ((name, kind), value) in enumerate(
+                    zip(ORDER_COLUMNS, values[1:], strict=False)
+                ):
+                    if value is None or value is False:
+                        continue
+                    if kind == "m2o":
+                        sheet.write_string(row, col, names[name].get(value, ""))
+                    elif kind == "text":
+                        sheet.write_string(row, col, value)
+                    elif kind == "date":
+                        sheet.write_datetime(row, col, value, fmt["date"])
+                    else:
+                        sheet.write_number(row, col, value, fmt[kind])
+                        if kind == "money":
+                            totals[col] += value
+        first, last = HEADER_ROW + 2, row + 1  # 1-based Excel rows of the data
+        sheet.write(row + 1, 0, self.env._("Total"), fmt["total_label"])
+        for col, total in totals.items():
+            cell_range = "{0}{1}:{0}{2}".format(
+                xl_rowcol_to_cell(0, col)[:-1], first, max(last - 1, first)
+            )
+            sheet.write_formula(
+                row + 1, col, f"=SUBTOTAL(9,{cell_range})", fmt["total_money"], total
+            )
+        if row > HEADER_ROW:
+            sheet.autofilter(HEADER_ROW, 0, row, len(ORDER_COLUMNS) - 1)
+        return row - HEADER_ROW
+
+    def _xlsx_fetch_batch(self, domain, last_id):
+        """Next rows after ``last_id`` (keyset pagination), searched as the user."""
+        query = self._search(Domain.AND([domain, [("id", ">", last_id)]]), order="id", limit=BATCH)
+        columns = [SQL.identifier(query.table, "id")] + [
+            SQL.identifier(query.table, name) for name, _kind in ORDER_COLUMNS
+        ]
+        return self.env.execute_query(query.select(*columns))
+
+    def _xlsx_names(self, batch):
+        """Display names of the many2one values of ``batch``, one query per model."""
+        names = {}
+        for col, (name, kind) in enumerate(ORDER_COLUMNS, 1):
+            if kind != "m2o":
+                continue
+            ids = {values[col] for values in batch if values[col]}
+            records = self.env[self._fields[name].comodel_name].browse(ids)
+            names[name] = {record.id: record.display_name for record in records}
+        return names
+
+    def _xlsx_stages_sheet(self, sheet, domain, fmt):
+        StageReport = self.env["crm.pipeline.stage.report"]
+        labels = [
+            StageReport._fields[name].get_description(self.env)["string"]
+            for name in (
+                "stage_id",
+                "nbr_entries",
+                "nbr_advanced",
+                "conversion_rate",
+                "days_in_stage",
+            )
+        ]
+        self._xlsx_header(sheet, labels, fmt, widths={0: 24})
+        stage_domain = [("order_id", "in", self._search(domain))] if domain else []
+        groups = StageReport._read_group(
+            stage_domain,
+            ["stage_id"],
+            ["nbr_entries:sum", "nbr_advanced:sum", "conversion_rate:avg", "days_in_stage:avg"],
+            order="stage_id",
+        )
+        row = HEADER_ROW
+        for stage, entries, advanced, conversion, days in groups:
+            row += 1
+            sheet.write_string(row, 0, stage.display_name)
+            sheet.write_number(row, 1, entries or 0, fmt["int"])
+            sheet.write_number(row, 2, advanced or 0, fmt["int"])
+            if conversion is not None:
+                sheet.write_number(row, 3, conversion, fmt["percent"])
+            if days is not None:
+                sheet.write_number(row, 4, days, fmt["float"])

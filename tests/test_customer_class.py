@@ -1,0 +1,135 @@
+from datetime import timedelta
+
+from psycopg2 import IntegrityError
+
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from .common_reports import CrmReportCommon
+
+
+@tagged("post_install", "-at_install")
+class TestCustomerClass(CrmReportCommon):
+    def _classes(self, *partners):
+        return [p.crm_customer_class for p in partners]
+
+    def _compute(self):
+        return self.env["res.partner"]._crm_compute_customer_classes(self.today)
+
+    def test_exactly_80_percent_is_class_a_and_the_next_customer_class_b(self):
+        x, y, z = (self._customer(n) for n in "XYZ")
+        self._invoice(x, 800)
+        self._invoice(y, 150)
+        self._invoice(z, 50)
+        self._compute()
+        # X alone makes exactly 80 %: A; Y starts at 80 % (not below): B; Z at 95 %: C
+        self.assertEqual(self._classes(x, y, z), ["A", "B", "C"])
+
+    def test_customer_crossing_the_threshold_is_class_a(self):
+        x, y, z, w = (self._customer(n) for n in "XYZW")
+        self._invoice(x, 700)
+        self._invoice(y, 200)
+        self._invoice(z, 60)
+        self._invoice(w, 40)
+        self._compute()
+        # Y is needed to reach 80 % (70 % before it): A; Z starts at 90 %: B;
+        # W starts at 96 %: C
+        self.assertEqual(self._classes(x, y, z, w), ["A", "A", "B", "C"])
+
+    def test_tied_customers_share_their_class(self):
+        w, x, y = (self._customer(n) for n in "WXY")
+        self._invoice(w, 800)
+        self._invoice(x, 100)
+        self._invoice(y, 100)
+        self._compute()
+        # X and Y tie at 80 % before them: both B, never one B and one C
+        self.assertEqual(self._classes(w, x, y), ["A", "B", "B"])
+
+    def test_customers_without_revenue_have_no_class(self):
+        big, refunded, old, draft, nothing = (
+            self._customer(n) for n in ("Big", "Refunded", "Old", "Draft", "Nothing")
+        )
+        self._invoice(big, 1000)
+        self._invoice(refunded, 300)
+        self._invoice(refunded, 300, move_type="out_refund")
+        self._invoice(old, 500, days_ago=400)
+        self._invoice(draft, 500, post=False)
+        self._compute()
+        self.assertEqual(big.crm_customer_class, "A")
+        self.assertEqual(self._classes(refunded, old, draft, nothing), [False, False, False, False])
+
+    def test_class_is_on_the_commercial_partner_and_its_contacts(self):
+        company = self._customer("Company")
+        contact = self.env["res.partner"].create({"name": "Buyer", "parent_id": company.id})
+        self._invoice(contact, 100)
+        self._compute()
+        self.assertEqual(company.crm_customer_class, "A")
+        self.assertEqual(contact.crm_customer_class, "A")
+        new_contact = self.env["res.partner"].create(
+            {"name": "Other Buyer", "parent_id": company.id}
+        )
+        self.assertEqual(new_contact.crm_customer_class, "A")
+
+    def test_recomputation_is_idempotent_and_clears_lost_revenue(self):
+        x, y = self._customer("X"), self._customer("Y")
+        self._invoice(x, 900)
+        invoice_y = self._invoice(y, 100)
+        self.assertEqual(self._compute(), 2)
+        self.assertEqual(self._classes(x, y), ["A", "B"])
+        self.assertEqual(self._compute(), 0, "a second run changes nothing")
+        self.assertEqual(self._classes(x, y), ["A", "B"])
+        invoice_y.button_draft()
+        self._compute()
+        self.assertEqual(self._classes(x, y), ["A", False])
+
+    def test_thresholds_are_company_settings(self):
+        x, y, z = (self._customer(n) for n in "XYZ")
+        self._invoice(x, 600)
+        self._invoice(y, 300)
+        self._invoice(z, 100)
+        self._compute()
+        self.assertEqual(self._classes(x, y, z), ["A", "A", "B"])
+        settings = self.env["res.config.settings"].create(
+            {"crm_class_a_threshold": 50, "crm_class_b_threshold": 90}
+        )
+        settings.execute()
+        self.assertEqual(self.env.company.crm_class_a_threshold, 50)
+        self._compute()
+        self.assertEqual(self._classes(x, y, z), ["A", "B", "C"])
+
+    def test_inconsistent_thresholds_are_refused(self):
+        company = self.env.company
+        with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"):
+            with self.env.cr.savepoint():
+                company.write({"crm_class_a_threshold": 96})
+                company.flush_recordset()
+        company.invalidate_recordset()
+        self.assertEqual(company.crm_class_a_threshold, 80)
+
+    def test_class_is_filterable_and_groupable_by_a_salesperson(self):
+        x, y = self._customer("X"), self._customer("Y")
+        self._invoice(x, 900)
+        self._invoice(y, 100)
+        self._compute()
+        Partner = self.env["res.partner"].with_user(self.salesman)
+        ids = [x.id, y.id]
+        self.assertEqual(Partner.search([("id", "in", ids), ("crm_customer_class", "=", "A")]), x)
+        groups = dict(Partner._read_group([("id", "in", ids)], ["crm_customer_class"], ["__count"]))
+        self.assertEqual(groups, {"A": 1, "B": 1})
+
+    def test_computation_is_one_statement_whatever_the_number_of_customers(self):
+        for i, amount in enumerate((500, 300, 100, 50, 25, 10, 5)):
+            self._invoice(self._customer(f"Customer {i}"), amount, days_ago=i + 1)
+        Partner = self.env["res.partner"]
+        self.env.flush_all()
+        with self.assertQueryCount(1):
+            Partner._crm_compute_customer_classes(self.today)
+
+    def test_trailing_window_is_twelve_months_before_the_date(self):
+        x = self._customer("X")
+        self._invoice(x, 100, days_ago=300)
+        Partner = self.env["res.partner"]
+        Partner._crm_compute_customer_classes(self.today)
+        self.assertEqual(x.crm_customer_class, "A")
+        Partner._crm_compute_customer_classes(self.today + timedelta(days=100))
+        self.assertFalse(x.crm_customer_class)

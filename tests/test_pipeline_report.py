@@ -1,0 +1,138 @@
+from odoo.tests import tagged
+from odoo.tools import SQL
+
+from .common_reports import CrmPipelineReportCommon
+
+
+@tagged("post_install", "-at_install")
+class TestPipelineReport(CrmPipelineReportCommon):
+    def _sql_aggregates(self, orders):
+        """The figures straight from sale_order and the stages, not from the report."""
+        return self.env.execute_query_dict(
+            SQL(
+                """
+                SELECT COUNT(*) AS quotations,
+                       COUNT(*) FILTER (WHERE st.is_won) AS won,
+                       COUNT(*) FILTER (WHERE st.is_lost) AS lost,
+                       COALESCE(SUM(so.amount_untaxed) FILTER (WHERE st.is_won), 0)
+                           AS revenue,
+                       COALESCE(SUM(so.amount_untaxed * st.probability / 100)
+                           FILTER (WHERE st.is_won IS NOT TRUE
+                                     AND st.is_lost IS NOT TRUE), 0) AS weighted
+                  FROM sale_order so
+                  JOIN crm_pipeline_stage st ON st.id = so.pipeline_stage_id
+                 WHERE so.id = ANY(%s)
+                """,
+                orders.ids,
+            )
+        )[0]
+
+    def _report(self, user, fields, groupby=()):
+        Report = self.env["crm.pipeline.report"].with_user(user)
+        return Report._read_group([("order_id", "in", self.all_orders.ids)], list(groupby), fields)
+
+    def test_measures_equal_sql_aggregates(self):
+        [(quotations, won, lost, revenue, weighted, conversion, days, aov)] = self._report(
+            self.sale_manager,
+            [
+                "nbr_quotations:sum",
+                "nbr_won:sum",
+                "nbr_lost:sum",
+                "revenue:sum",
+                "weighted_amount:sum",
+                "conversion_rate:avg",
+                "days_to_close:avg",
+                "average_order_value:avg",
+            ],
+        )
+        expected = self._sql_aggregates(self.all_orders)
+        self.assertEqual(
+            (quotations, won, lost),
+            (expected["quotations"], expected["won"], expected["lost"]),
+        )
+        self.assertAlmostEqual(revenue, float(expected["revenue"]))
+        self.assertAlmostEqual(weighted, float(expected["weighted"]))
+        # and the hand-computed figures of the seed
+        self.assertEqual((quotations, won, lost), (6, 1, 2))
+        self.assertAlmostEqual(revenue, 1000)
+        self.assertAlmostEqual(aov, 1000)
+        self.assertAlmostEqual(weighted, 300 * 0.5 + 200 * 0.2 + 50 * 0.2)
+        self.assertAlmostEqual(conversion, 100 / 3)
+        self.assertAlmostEqual(days, (8 + 8 + 2) / 3)
+
+    def test_dimensions_salesperson_stage_class_and_lost_reason(self):
+        by_user = dict(self._report(self.sale_manager, ["nbr_quotations:sum"], ["user_id"]))
+        self.assertEqual(
+            {user.login if user else False: n for user, n in by_user.items()},
+            {"crm_rep_salesman": 3, "crm_rep_salesman_2": 2, False: 1},
+        )
+        by_stage = dict(self._report(self.sale_manager, ["nbr_quotations:sum"], ["stage_id"]))
+        self.assertEqual(
+            by_stage,
+            {self.stage_new: 2, self.stage_mid: 1, self.stage_won: 1, self.stage_lost: 2},
+        )
+        by_class = dict(self._report(self.sale_manager, ["revenue:sum"], ["customer_class"]))
+        self.assertEqual(by_class, {"A": 1000, False: 0})
+        by_reason = dict(self._report(self.sale_manager, ["nbr_lost:sum"], ["lost_reason_id"]))
+        self.assertEqual(by_reason[self.reason], 2)
+        by_month = self._report(self.sale_manager, ["nbr_quotations:sum"], ["date:month"])
+        self.assertEqual(len(by_month), 1)
+
+    def test_salesperson_sees_own_and_unassigned_orders_only(self):
+        visible = (
+            self.env["crm.pipeline.report"]
+            .with_user(self.salesman)
+            .search([("order_id", "in", self.all_orders.ids)])
+        )
+        self.assertEqual(
+            sorted(visible.mapped("name")),
+            sorted(self.orders[n].name for n in ("O1", "O2", "O4", "O6")),
+        )
+        [(quotations, weighted)] = self._report(
+            self.salesman, ["nbr_quotations:sum", "weighted_amount:sum"]
+        )
+        mine = self.orders["O1"] | self.orders["O2"] | self.orders["O4"] | self.orders["O6"]
+        expected = self._sql_aggregates(mine)
+        self.assertEqual(quotations, expected["quotations"])
+        self.assertAlmostEqual(weighted, float(expected["weighted"]))
+        stage_rows = (
+            self.env["crm.pipeline.stage.report"]
+            .with_user(self.salesman)
+            .search([("order_id", "in", self.all_orders.ids)])
+        )
+        self.assertEqual(stage_rows.order_id, mine)
+
+    def test_stage_to_stage_conversion_and_days_per_stage(self):
+        StageReport = self.env["crm.pipeline.stage.report"].with_user(self.sale_manager)
+        rows = {
+            stage: (entries, advanced, conversion, days)
+            for stage, entries, advanced, conversion, days in StageReport._read_group(
+                [("order_id", "in", self.all_orders.ids)],
+                ["stage_id"],
+                ["nbr_entries:sum", "nbr_advanced:sum", "conversion_rate:avg", "days_in_stage:avg"],
+            )
+        }
+        # new: 6 entries; O1-O3 moved on, O5 was lost, O4 and O6 still there
+        self.assertEqual(rows[self.stage_new][:2], (6, 3))
+        self.assertAlmostEqual(rows[self.stage_new][2], 75.0)
+        self.assertAlmostEqual(rows[self.stage_new][3], 2.0)
+        # mid: O1 won, O2 lost, O3 still there; 6 days for the two that left
+        self.assertEqual(rows[self.stage_mid][:2], (3, 1))
+        self.assertAlmostEqual(rows[self.stage_mid][2], 50.0)
+        self.assertAlmostEqual(rows[self.stage_mid][3], 6.0)
+        # closing stages have no next stage: no conversion figure at all
+        self.assertEqual(rows[self.stage_won][:2], (1, 0))
+        self.assertFalse(rows[self.stage_won][2])
+
+    def test_query_count_does_not_depend_on_the_number_of_orders(self):
+        Report = self.env["crm.pipeline.report"].with_user(self.sale_manager)
+        aggregates = ["nbr_quotations:sum", "revenue:sum", "weighted_amount:sum"]
+        Report._read_group([], ["stage_id", "user_id"], aggregates)  # warm the caches
+        self.env.invalidate_all()
+        with self.assertQueryCount(3) as _counter:
+            Report._read_group([], ["stage_id", "user_id"], aggregates)
+        self.all_orders.copy()
+        self.env.flush_all()
+        self.env.invalidate_all()
+        with self.assertQueryCount(3):
+            Report._read_group([], ["stage_id", "user_id"], aggregates)
