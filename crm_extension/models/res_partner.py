@@ -553,16 +553,11 @@ class ResPartner(models.Model):
               FROM sale_order so
               JOIN res_partner p ON p.id = so.partner_id
              WHERE p.commercial_partner_id IN %(ids)s
-               AND so.company_id IN %(companies)s
+               AND so.company_id IN (SELECT id FROM res_company WHERE parent_path LIKE %(root)s)
           GROUP BY p.commercial_partner_id
                 """,
                 ids=tuple(commercial_ids),
-                companies=tuple(
-                    self.env["res.company"]
-                    .sudo()
-                    .search([("id", "child_of", self.env.company.root_id.id)])
-                    .ids
-                ),
+                root=f"{self.env.company.root_id.id}/%",
             )
         )
         for row in orders:
@@ -584,27 +579,34 @@ class ResPartner(models.Model):
             if company.account_use_credit_limit
             else {}
         )
-        for partner in self:
-            data = figures.get(partner.commercial_partner_id.id, {})
-            balance = data.get("balance") or 0.0
-            partner.crm_open_balance = balance
-            partner.crm_overdue_amount = data.get("overdue") or 0.0
-            partner.crm_overdue_days = data.get("days") or 0
-            partner.crm_open_invoice_count = data.get("open_invoices") or 0
-            partner.crm_last_invoice_date = data.get("last_invoice")
-            partner.crm_last_payment_date = data.get("last_payment")
-            partner.crm_payment_count = data.get("payments") or 0
+        # assign per commercial partner (contacts share the figures, most customers
+        # have none): one cache write per field and group, not per record
+        groups = self.grouped(
+            lambda p: p.commercial_partner_id.id if p.commercial_partner_id.id in figures else 0
+        )
+        for cid, partners in groups.items():
+            data = figures.get(cid, {})
+            values = {
+                "crm_open_balance": data.get("balance") or 0.0,
+                "crm_overdue_amount": data.get("overdue") or 0.0,
+                "crm_overdue_days": data.get("days") or 0,
+                "crm_open_invoice_count": data.get("open_invoices") or 0,
+                "crm_last_invoice_date": data.get("last_invoice"),
+                "crm_last_payment_date": data.get("last_payment"),
+                "crm_payment_count": data.get("payments") or 0,
+                "crm_open_quote_amount": data.get("quotes") or 0.0,
+                "crm_open_quote_count": data.get("quote_count") or 0,
+                "crm_to_invoice_amount": data.get("to_invoice") or 0.0,
+            }
             for bucket, key in zip(
                 AGING_BUCKETS, ("not_due", "b1_30", "b31_60", "b61_90", "b90"), strict=True
             ):
-                partner[f"crm_aging_{bucket}"] = data.get(key) or 0.0
-            partner.crm_open_quote_amount = data.get("quotes") or 0.0
-            partner.crm_open_quote_count = data.get("quote_count") or 0
-            partner.crm_to_invoice_amount = data.get("to_invoice") or 0.0
-            limit = limits.get(partner.commercial_partner_id.id)
-            partner.crm_credit_limit_usage = (
-                100.0 * (balance + partner.crm_to_invoice_amount) / limit if limit else 0.0
-            )
+                values[f"crm_aging_{bucket}"] = data.get(key) or 0.0
+            limit = limits.get(cid)
+            exposure = values["crm_open_balance"] + values["crm_to_invoice_amount"]
+            values["crm_credit_limit_usage"] = 100.0 * exposure / limit if limit else 0.0
+            for fname, value in values.items():
+                partners[fname] = value
 
     def _crm_search_figure(self, fname, sql_value, operator, value):
         """Domain on commercial partners whose figure ``sql_value`` satisfies the
