@@ -11,6 +11,7 @@ from odoo.addons.crm_extension.wizards.crm_set_role_wizard import ROLE_GROUPS
 from .common import PipelineCommon
 
 FIGURES = ("crm_open_balance", "crm_overdue_amount", "crm_overdue_days", "crm_open_invoice_count")
+SEARCHABLE = ("crm_open_balance", "crm_overdue_amount", "crm_overdue_days")
 
 
 class CardCommon(PipelineCommon):
@@ -156,40 +157,43 @@ class TestCardVisibility(CardCommon):
             self.plain: (False, False, False),
         }
 
-    def _read_paths(self, user, partner):
-        """Balance of ``partner`` as ``user`` through each read path."""
+    def _read_paths(self, user, partner, fname):
+        """``fname`` of ``partner`` as ``user`` through each read path."""
         Partner = self.env["res.partner"].with_user(user)
         record = partner.with_user(user)
-        spec = {"crm_open_balance": {}}
-        return {
-            "read": lambda: record.read(["crm_open_balance"])[0]["crm_open_balance"],
-            "web_read": lambda: record.web_read(spec)[0]["crm_open_balance"],
-            "search_read": lambda: Partner.search_read(
-                [("id", "=", partner.id)], ["crm_open_balance"]
-            )[0]["crm_open_balance"],
+        spec = {fname: {}}
+        paths = {
+            "read": lambda: record.read([fname])[0][fname],
+            "web_read": lambda: record.web_read(spec)[0][fname],
+            "search_read": lambda: Partner.search_read([("id", "=", partner.id)], [fname])[0][
+                fname
+            ],
             "web_search_read": lambda: Partner.web_search_read([("id", "=", partner.id)], spec)[
                 "records"
-            ][0]["crm_open_balance"],
-            "export": lambda: record.export_data(["crm_open_balance"])["datas"][0][0],
-            "search_domain": lambda: 1.0
-            if Partner.search([("id", "=", partner.id), ("crm_open_balance", ">", 0)])
-            else 0.0,
+            ][0][fname],
+            "export": lambda: record.export_data([fname])["datas"][0][0],
         }
+        if fname in SEARCHABLE:
+            paths["search_domain"] = lambda: (
+                1.0 if Partner.search([("id", "=", partner.id), (fname, ">", 0)]) else 0.0
+            )
+        return paths
 
     def test_figures_through_every_read_path(self):
         for user, (own_ok, other_ok, readable) in self._expectations().items():
             for partner, visible in ((self.own, own_ok), (self.other, other_ok)):
-                for path, read in self._read_paths(user, partner).items():
-                    with self.subTest(user=user.login, partner=partner.name, path=path):
-                        if not readable:
-                            with self.assertRaises(AccessError):
-                                read()
-                            continue
-                        value = read()
-                        if visible:
-                            self.assertTrue(value, "the figure is shown")
-                        else:
-                            self.assertIn(value, (0, 0.0, False, "", "0.0", "0"))
+                for fname in FIGURES:
+                    for path, read in self._read_paths(user, partner, fname).items():
+                        with self.subTest(user=user.login, partner=partner.name, f=fname, p=path):
+                            if not readable:
+                                with self.assertRaises(AccessError):
+                                    read()
+                                continue
+                            value = read()
+                            if visible:
+                                self.assertTrue(value, "the figure is shown")
+                            else:
+                                self.assertIn(value, (0, 0.0, False, "", "0.0", "0"))
 
     def test_sorting_and_grouping_do_not_leak(self):
         scope = [("id", "in", (self.own | self.other).ids)]
