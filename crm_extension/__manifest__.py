@@ -22,6 +22,9 @@
         "views/sale_order_views.xml",
         "wizards/crm_pipeline_lost_wizard_views.xml",
         "views/crm_extension_menus.xml",
+        "views/res_config_settings_views.xml",
+        "views/sale_order_accounting_views.xml",
+        "wizards/sale_order_accounting_reject_views.xml",
     ],
     "demo": [
         "demo/crm_extension_demo.xml",

@@ -5,6 +5,8 @@ from . import (
     crm_pipeline_stage,
     crm_pipeline_stage_log,
     mail_activity,
+    res_company,
+    res_config_settings,
     res_partner,
     sale_order,
 )
