@@ -295,9 +295,12 @@ class SaleOrder(models.Model):
 
     def action_accounting_create_invoice(self):
         """Accountant: create (and post, per company setting) one invoice per order."""
-        if not self.env.user.has_group("account.group_account_invoice"):
+        if not self.env.su and not self.env.user.has_group("account.group_account_invoice"):
             raise AccessError(self.env._("Only billing users can invoice orders sent by sales."))
         results = self._crm_accounting_invoice_batch()
+        if results and all(error for invoice, error in results.values()):
+            # nothing was done: say why plainly
+            raise UserError("\n".join(error for invoice, error in results.values()))
         return self._crm_accounting_notification(results)
 
     def _crm_lock_for_invoicing(self):
@@ -333,7 +336,10 @@ class SaleOrder(models.Model):
                     invoice = order._crm_accounting_invoice()
                 results[order] = (invoice, False)
             except UserError as error:
-                results[order] = (self.env["account.move"], error.args[0])
+                message = error.args[0]
+                if order.name not in message:
+                    message = self.env._("%(order)s: %(error)s", order=order.name, error=message)
+                results[order] = (self.env["account.move"], message)
         return results
 
     def _crm_accounting_invoice(self):
