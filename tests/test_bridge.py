@@ -57,9 +57,10 @@ class TestBridge(PipelineCommon):
             lambda a: a.activity_type_id == self.env.ref("mail.mail_activity_data_todo")
         )
         self.assertEqual(activity.user_id, self.billing)
-        self.assertIn("Sent to accounting", order.message_ids[:3].mapped("body")[0] + "".join(
-            order.message_ids.mapped("body")
-        ))
+        self.assertIn(
+            "Sent to accounting",
+            order.message_ids[:3].mapped("body")[0] + "".join(order.message_ids.mapped("body")),
+        )
         self.assertFalse(order.invoice_ids, "review mode: accounting creates the invoice")
 
     def test_salesman_cannot_send_other_salesman_order(self):
@@ -305,14 +306,14 @@ class TestBridge(PipelineCommon):
     def test_exact_tax_included(self):
         tax = self._tax(21.0, price_include_override="tax_included")
         line = {"product_id": self.product_a.id, "price_unit": 99.99, "product_uom_qty": 3}
-        order, invoice = self._check_exact(
+        order, _invoice = self._check_exact(
             order_line=[Command.create({**line, "tax_ids": [Command.set(tax.ids)]})]
         )
         self.assertAlmostEqual(order.amount_total, 299.97)
 
     def test_exact_two_taxes_and_discount(self):
         taxes = self._tax(10.0) | self._tax(21.0)
-        order, invoice = self._check_exact(
+        order, _invoice = self._check_exact(
             order_line=[
                 Command.create(
                     {
@@ -338,7 +339,7 @@ class TestBridge(PipelineCommon):
         pricelist = self.env["product.pricelist"].create(
             {"name": "EUR", "currency_id": currency.id}
         )
-        order, invoice = self._check_exact(
+        order, _invoice = self._check_exact(
             pricelist_id=pricelist.id,
             order_line=[
                 Command.create(
@@ -351,7 +352,7 @@ class TestBridge(PipelineCommon):
     def test_exact_global_rounding(self):
         self.company.tax_calculation_rounding_method = "round_globally"
         tax = self._tax(21.0)
-        order, invoice = self._check_exact(
+        order, _invoice = self._check_exact(
             order_line=[
                 Command.create(
                     {

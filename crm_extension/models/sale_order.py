@@ -204,9 +204,7 @@ class SaleOrder(models.Model):
         if self.currency_id.is_zero(self.amount_total):
             return self.env._("The total of %(order)s is zero.", order=self.display_name)
         if self.state == "sale" and self.invoice_status in ("invoiced", "upselling"):
-            return self.env._(
-                "%(order)s has nothing left to invoice.", order=self.display_name
-            )
+            return self.env._("%(order)s has nothing left to invoice.", order=self.display_name)
         journal = (
             self.env["account.journal"]
             .sudo()
@@ -220,8 +218,7 @@ class SaleOrder(models.Model):
         )
         if not journal:
             return self.env._(
-                "Company %(company)s has no sales journal: accounting cannot invoice "
-                "%(order)s.",
+                "Company %(company)s has no sales journal: accounting cannot invoice %(order)s.",
                 company=self.company_id.name,
                 order=self.display_name,
             )
@@ -264,9 +261,7 @@ class SaleOrder(models.Model):
         todo = self.env.ref("mail.mail_activity_data_todo")
         for order in self:
             order.message_post(
-                body=self.env._(
-                    "Sent to accounting by %(user)s.", user=self.env.user.name
-                ),
+                body=self.env._("Sent to accounting by %(user)s.", user=self.env.user.name),
                 message_type="comment",
                 subtype_xmlid="mail.mt_note",
             )
@@ -315,8 +310,7 @@ class SaleOrder(models.Model):
         except LockNotAvailable:
             raise UserError(
                 self.env._(
-                    "%(orders)s is already being invoiced by someone else; try again "
-                    "in a moment.",
+                    "%(orders)s is already being invoiced by someone else; try again in a moment.",
                     orders=", ".join(self.mapped("display_name")),
                 )
             ) from None
@@ -349,9 +343,9 @@ class SaleOrder(models.Model):
                 self.env._(
                     "%(order)s is not waiting for an invoice (it is %(state)s).",
                     order=self.display_name,
-                    state=dict(
-                        self._fields["accounting_state"]._description_selection(self.env)
-                    )[self.accounting_state],
+                    state=dict(self._fields["accounting_state"]._description_selection(self.env))[
+                        self.accounting_state
+                    ],
                 )
             )
         if self.state != "sale":
@@ -428,14 +422,11 @@ class SaleOrder(models.Model):
                 self.env._(
                     "Invoiced: %(orders)s.",
                     orders=", ".join(
-                        "%s (%s)" % (order.name, results[order][0].display_name)
-                        for order in done
+                        f"{order.name} ({results[order][0].display_name})" for order in done
                     ),
                 )
             )
-        lines.extend(
-            self.env._("Not invoiced: %(error)s", error=error) for order, error in failed
-        )
+        lines.extend(self.env._("Not invoiced: %(error)s", error=error) for order, error in failed)
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
@@ -458,9 +449,7 @@ class SaleOrder(models.Model):
         for order in orders:
             order.sudo().accounting_state = "requested"
             order.message_post(
-                body=self.env._(
-                    "Its invoice was cancelled: the order is back with accounting."
-                ),
+                body=self.env._("Its invoice was cancelled: the order is back with accounting."),
                 subtype_xmlid="mail.mt_note",
             )
 

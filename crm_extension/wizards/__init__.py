@@ -1,2 +1,1 @@
-from . import crm_pipeline_lost_wizard
-from . import sale_order_accounting_reject
+from . import crm_pipeline_lost_wizard, sale_order_accounting_reject

@@ -24,7 +24,9 @@ class SaleOrderAccountingReject(models.TransientModel):
                     orders=", ".join(wrong.mapped("display_name")),
                 )
             )
-        orders.sudo().write({"accounting_state": "rejected", "accounting_reject_reason": self.reason})
+        orders.sudo().write(
+            {"accounting_state": "rejected", "accounting_reject_reason": self.reason}
+        )
         for order in orders:
             order.activity_feedback(["mail.mail_activity_data_todo"])
             order.message_post(
