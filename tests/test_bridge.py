@@ -366,6 +366,28 @@ class TestBridge(PipelineCommon):
         )
         self.assertTrue(order.amount_tax)
 
+    def test_exact_check_names_the_difference(self):
+        order = self._requested()
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.customer.id,
+                "currency_id": order.currency_id.id,
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "product_id": self.product_a.id,
+                            "price_unit": 99.0,
+                            "tax_ids": [Command.set(order.order_line.tax_ids.ids)],
+                        }
+                    )
+                ],
+            }
+        )
+        with self.assertRaisesRegex(UserError, "untaxed amount: order .*100.00.*99.00"):
+            order._crm_check_invoice_totals(invoice)
+        self.assertEqual(order.accounting_state, "requested")
+
     # ------------------------------------------------------------ concurrency
     def test_locked_order_is_refused_clearly(self):
         """Another transaction invoicing the order: a clear error, not a wait."""
