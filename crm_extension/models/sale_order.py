@@ -435,7 +435,7 @@ class SaleOrder(models.Model):
                 "message": "\n".join(lines),
                 "type": "warning" if failed else "success",
                 "sticky": bool(failed),
-                "next": {"type": "ir.actions.act_window_close"},
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
         }
 
