@@ -366,6 +366,33 @@ class TestBridge(PipelineCommon):
         )
         self.assertTrue(order.amount_tax)
 
+    def test_down_payment_then_final_invoice(self):
+        order = self._quotation(
+            order_line=[
+                Command.create(
+                    {"product_id": self.product_a.id, "price_unit": 123.45, "product_uom_qty": 2}
+                )
+            ]
+        )
+        order.action_confirm()
+        self.env["sale.advance.payment.inv"].with_context(
+            active_model="sale.order", active_ids=order.ids
+        ).create({"advance_payment_method": "percentage", "amount": 30}).create_invoices()
+        down_payment = self.env["account.move"].browse(order.invoice_ids.ids)
+        down_payment.action_post()
+        order.with_user(self.salesman).action_send_to_accounting()
+        self._invoice(order)
+        self.assertEqual(order.accounting_state, "invoiced")
+        self.assertEqual(order.invoice_status, "invoiced")
+        invoices = self.env["account.move"].browse(self._out_invoices(order).ids)
+        self.assertEqual(len(invoices), 2)
+        self.assertFalse(
+            order.currency_id.compare_amounts(
+                sum(invoices.mapped("amount_total")), order.amount_total
+            ),
+            "down payment + final invoice = order total",
+        )
+
     def test_exact_check_names_the_difference(self):
         order = self._requested()
         invoice = self.env["account.move"].create(

@@ -352,8 +352,9 @@ class SaleOrder(models.Model):
             raise UserError(self.env._("%(order)s is not confirmed.", order=self.display_name))
         earlier = self.invoice_ids.filtered(lambda m: m.state != "cancel")
         had_down_payments = any(self.order_line.mapped("is_downpayment"))
-        # sudo like the native invoicing wizard: accountants need not be salespeople
-        invoice = self.sudo()._create_invoices(grouped=True).sudo(self.env.su)
+        # sudo like the native invoicing wizard (accountants need not be salespeople);
+        # final: deduct down payments, like the wizard by default
+        invoice = self.sudo()._create_invoices(grouped=True, final=True).sudo(self.env.su)
         if len(invoice) != 1:
             raise UserError(
                 self.env._("%(order)s gave no single invoice.", order=self.display_name)
