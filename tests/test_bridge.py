@@ -1,6 +1,6 @@
 """Quote-to-invoice bridge: sales send orders to accounting, accounting invoices them."""
 
-from odoo import SUPERUSER_ID, Command, api
+from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
@@ -414,28 +414,3 @@ class TestBridge(PipelineCommon):
         with self.assertRaisesRegex(UserError, "untaxed amount: order .*100.00.*99.00"):
             order._crm_check_invoice_totals(invoice)
         self.assertEqual(order.accounting_state, "requested")
-
-    # ------------------------------------------------------------ concurrency
-    def test_locked_order_is_refused_clearly(self):
-        """Another transaction invoicing the order: a clear error, not a wait."""
-        with self.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            partner = env["res.partner"].create({"name": "Lock test customer"})
-            order = env["sale.order"].create(
-                {"partner_id": partner.id, "accounting_state": "requested"}
-            )
-            order_id, partner_id = order.id, partner.id
-        try:
-            with self.registry.cursor() as locker, self.registry.cursor() as actor:
-                locker.execute("SELECT id FROM sale_order WHERE id = %s FOR UPDATE", [order_id])
-                env = api.Environment(actor, SUPERUSER_ID, {})
-                order = env["sale.order"].browse(order_id)
-                with self.assertRaisesRegex(UserError, "already being invoiced by someone else"):
-                    order.action_accounting_create_invoice()
-                actor.rollback()
-                locker.rollback()
-        finally:
-            with self.registry.cursor() as cr:
-                env = api.Environment(cr, SUPERUSER_ID, {})
-                env["sale.order"].browse(order_id).unlink()
-                env["res.partner"].browse(partner_id).unlink()
