@@ -27,6 +27,8 @@
         "report/crm_pipeline_report_views.xml",
         "views/crm_dashboard_views.xml",
         "views/crm_extension_menus.xml",
+        "views/sale_order_accounting_views.xml",
+        "wizards/sale_order_accounting_reject_views.xml",
     ],
     "demo": [
         "demo/crm_extension_demo.xml",

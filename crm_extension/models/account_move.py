@@ -17,3 +17,9 @@ class AccountMove(models.Model):
         res = super()._invoice_paid_hook()
         self._crm_notify_orders()
         return res
+
+    def button_cancel(self):
+        res = super().button_cancel()
+        invoices = self.filtered(lambda m: m.move_type == "out_invoice" and m.state == "cancel")
+        invoices.invoice_line_ids.sale_line_ids.order_id._crm_invoices_cancelled()
+        return res

@@ -87,6 +87,10 @@ class CrmPipelineStage(models.Model):
         string="Notify Team Leader When Overdue",
         help="When the activity is overdue, notify the sales team leader as well as the owner.",
     )
+    crm_send_to_accounting = fields.Boolean(
+        string="Send to Accounting on Entry",
+        help="Orders entering this stage are sent to accounting for invoicing.",
+    )
     rotting_threshold_days = fields.Integer(
         string="Days to Rot",
         help="Records staying longer than this in the stage are shown as rotting (0 = never).",

@@ -12,3 +12,10 @@ class ResConfigSettings(models.TransientModel):
     crm_followup_days_none = fields.Integer(
         related="company_id.crm_followup_days_none", readonly=False
     )
+
+    crm_invoice_mode = fields.Selection(
+        related="company_id.crm_invoice_mode", readonly=False, required=True
+    )
+    crm_accounting_user_ids = fields.Many2many(
+        related="company_id.crm_accounting_user_ids", readonly=False
+    )

@@ -1,4 +1,12 @@
+import logging
+
+from psycopg2.errors import LockNotAvailable
+
 from odoo import fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
 
 # Order state -> stage trigger fired when an order reaches that state.
 STATE_TRIGGERS = {"sent": "sent", "sale": "confirmed", "cancel": "cancelled"}
@@ -126,3 +134,334 @@ class SaleOrder(models.Model):
         # paid first: an order paid at once goes straight to the later stage
         self._crm_fire_stage_trigger("paid")
         self._crm_fire_stage_trigger("invoiced")
+
+    # ---------------------------------------------------------------- quote-to-invoice bridge
+    accounting_state = fields.Selection(
+        [
+            ("none", "Not Sent"),
+            ("requested", "Sent to Accounting"),
+            ("invoiced", "Invoiced"),
+            ("rejected", "Rejected"),
+        ],
+        string="Accounting Status",
+        default="none",
+        required=True,
+        tracking=True,
+        copy=False,
+        index=True,
+    )
+    accounting_requested_by = fields.Many2one(
+        "res.users", string="Sent to Accounting By", copy=False, readonly=True
+    )
+    accounting_requested_date = fields.Datetime(
+        string="Sent to Accounting On", copy=False, readonly=True
+    )
+    accounting_reject_reason = fields.Text(string="Rejection Reason", copy=False, readonly=True)
+
+    def _crm_check_send_rights(self):
+        user = self.env.user
+        if self.env.su or user.has_group("sales_team.group_sale_manager"):
+            return
+        if user.has_group("sales_team.group_sale_salesman"):
+            others = self.filtered(lambda o: o.user_id != user)
+            if not others:
+                return
+            raise AccessError(
+                self.env._(
+                    "You can only send your own orders to accounting: %(orders)s "
+                    "belong to another salesperson.",
+                    orders=", ".join(others.mapped("display_name")),
+                )
+            )
+        raise AccessError(self.env._("Only sales users can send orders to accounting."))
+
+    def _crm_send_error(self):
+        """Why this order cannot be sent to accounting, or False."""
+        self.ensure_one()
+        if self.company_id not in self.env.companies:
+            return self.env._(
+                "%(order)s belongs to company %(company)s, which is not among your "
+                "active companies.",
+                order=self.display_name,
+                company=self.company_id.name,
+            )
+        if self.accounting_state in ("requested", "invoiced"):
+            return self.env._(
+                "%(order)s has already been sent to accounting.", order=self.display_name
+            )
+        if self.state == "cancel":
+            return self.env._("%(order)s is cancelled.", order=self.display_name)
+        if not self.order_line.filtered(lambda line: not line.display_type):
+            return self.env._("%(order)s has no lines.", order=self.display_name)
+        if not self.partner_id.active:
+            return self.env._(
+                "The customer %(customer)s of %(order)s is archived.",
+                customer=self.partner_id.display_name,
+                order=self.display_name,
+            )
+        if not self.partner_invoice_id:
+            return self.env._("%(order)s has no invoice address.", order=self.display_name)
+        if self.currency_id.is_zero(self.amount_total):
+            return self.env._("The total of %(order)s is zero.", order=self.display_name)
+        if self.state == "sale" and self.invoice_status in ("invoiced", "upselling"):
+            return self.env._("%(order)s has nothing left to invoice.", order=self.display_name)
+        journal = (
+            self.env["account.journal"]
+            .sudo()
+            .search(
+                [
+                    *self.env["account.journal"]._check_company_domain(self.company_id),
+                    ("type", "=", "sale"),
+                ],
+                limit=1,
+            )
+        )
+        if not journal:
+            return self.env._(
+                "Company %(company)s has no sales journal: accounting cannot invoice %(order)s.",
+                company=self.company_id.name,
+                order=self.display_name,
+            )
+        return False
+
+    def _crm_accounting_responsibles(self):
+        self.ensure_one()
+        company = self.company_id
+        users = company.sudo().crm_accounting_user_ids.filtered(
+            lambda u: u.active and company in u.company_ids
+        )
+        if not users:
+            group = self.env.ref("account.group_account_invoice")
+            users = (
+                group.sudo()
+                .all_user_ids.filtered(
+                    lambda u: u.active and not u.share and company in u.company_ids
+                )
+                .sorted("id")
+            )
+        return users
+
+    def action_send_to_accounting(self):
+        """Hand these orders over to accounting (confirming the quotations)."""
+        self._crm_check_send_rights()
+        errors = [error for error in (order._crm_send_error() for order in self) if error]
+        if errors:
+            raise UserError("\n".join(errors))
+        quotations = self.filtered(lambda o: o.state in ("draft", "sent"))
+        if quotations:
+            quotations.action_confirm()
+        self.write(
+            {
+                "accounting_state": "requested",
+                "accounting_requested_by": self.env.user.id,
+                "accounting_requested_date": fields.Datetime.now(),
+                "accounting_reject_reason": False,
+            }
+        )
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        for order in self:
+            order.message_post(
+                body=self.env._("Sent to accounting by %(user)s.", user=self.env.user.name),
+                message_type="comment",
+                subtype_xmlid="mail.mt_note",
+            )
+            responsible = order._crm_accounting_responsibles()[:1]
+            if responsible:
+                order.sudo().activity_schedule(
+                    act_type_xmlid="mail.mail_activity_data_todo",
+                    summary=self.env._("Invoice %(order)s", order=order.name),
+                    user_id=responsible.id,
+                    activity_type_id=todo.id,
+                )
+        to_invoice = self.filtered(lambda o: o.company_id.crm_invoice_mode in ("draft", "posted"))
+        if to_invoice:
+            # salespeople cannot invoice: the company asked for it, so do it for them
+            results = to_invoice.sudo()._crm_accounting_invoice_batch()
+            return self._crm_accounting_notification(results)
+        return True
+
+    def _crm_stage_entered(self, stage, old_stages, automatic=False):
+        res = super()._crm_stage_entered(stage, old_stages, automatic=automatic)
+        if stage.crm_send_to_accounting and not self.env.context.get("crm_stage_init"):
+            to_send = self.filtered(lambda o: o.accounting_state not in ("requested", "invoiced"))
+            if to_send:
+                to_send.action_send_to_accounting()
+        return res
+
+    def action_accounting_create_invoice(self):
+        """Accountant: create (and post, per company setting) one invoice per order."""
+        if not self.env.su and not self.env.user.has_group("account.group_account_invoice"):
+            raise AccessError(self.env._("Only billing users can invoice orders sent by sales."))
+        results = self._crm_accounting_invoice_batch()
+        if results and all(error for invoice, error in results.values()):
+            # nothing was done: say why plainly
+            raise UserError("\n".join(error for invoice, error in results.values()))
+        return self._crm_accounting_notification(results)
+
+    def _crm_lock_for_invoicing(self):
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    SQL(
+                        "SELECT id FROM sale_order WHERE id IN %s FOR UPDATE NOWAIT",
+                        tuple(self.ids),
+                    )
+                )
+        except LockNotAvailable:
+            raise UserError(
+                self.env._(
+                    "%(orders)s is already being invoiced by someone else; try again in a moment.",
+                    orders=", ".join(self.mapped("display_name")),
+                )
+            ) from None
+        # read what the other transaction may have written before us
+        self.invalidate_recordset()
+
+    def _crm_accounting_invoice_batch(self):
+        """Invoice each order in its own savepoint; return {order: (invoice, error)}."""
+        orders = self.exists()
+        results = {}
+        if not orders:
+            return results
+        orders._crm_lock_for_invoicing()
+        for order in orders:
+            try:
+                with self.env.cr.savepoint():
+                    invoice = order._crm_accounting_invoice()
+                results[order] = (invoice, False)
+            except UserError as error:
+                message = error.args[0]
+                if order.name not in message:
+                    message = self.env._("%(order)s: %(error)s", order=order.name, error=message)
+                results[order] = (self.env["account.move"], message)
+        return results
+
+    def _crm_accounting_invoice(self):
+        self.ensure_one()
+        if self.accounting_state != "requested":
+            raise UserError(
+                self.env._(
+                    "%(order)s is not waiting for an invoice (it is %(state)s).",
+                    order=self.display_name,
+                    state=dict(self._fields["accounting_state"]._description_selection(self.env))[
+                        self.accounting_state
+                    ],
+                )
+            )
+        if self.state != "sale":
+            raise UserError(self.env._("%(order)s is not confirmed.", order=self.display_name))
+        earlier = self.invoice_ids.filtered(lambda m: m.state != "cancel")
+        had_down_payments = any(self.order_line.mapped("is_downpayment"))
+        # sudo like the native invoicing wizard (accountants need not be salespeople);
+        # final: deduct down payments, like the wizard by default
+        invoice = self.sudo()._create_invoices(grouped=True, final=True).sudo(self.env.su)
+        if len(invoice) != 1:
+            raise UserError(
+                self.env._("%(order)s gave no single invoice.", order=self.display_name)
+            )
+        self.invalidate_recordset(["invoice_status"])
+        self.order_line.invalidate_recordset(["invoice_status", "qty_invoiced", "qty_to_invoice"])
+        fully = self.invoice_status == "invoiced"
+        if fully and not earlier and not had_down_payments:
+            self._crm_check_invoice_totals(invoice)
+        if self.company_id.crm_invoice_mode == "posted":
+            invoice.sudo().action_post()
+        if fully:
+            self.sudo().accounting_state = "invoiced"
+            self.activity_feedback(["mail.mail_activity_data_todo"])
+            self.message_post(
+                body=self.env._("Invoiced: %(invoice)s.", invoice=invoice.display_name),
+                subtype_xmlid="mail.mt_note",
+            )
+        else:
+            self.message_post(
+                body=self.env._(
+                    "Partly invoiced by %(invoice)s: something is left to invoice "
+                    "(e.g. quantities not delivered yet), so the order stays with accounting.",
+                    invoice=invoice.display_name,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        return invoice
+
+    def _crm_check_invoice_totals(self, invoice):
+        self.ensure_one()
+        currency = self.currency_id
+        differences = []
+        for label, order_amount, invoice_amount in (
+            (self.env._("untaxed amount"), self.amount_untaxed, invoice.amount_untaxed),
+            (self.env._("taxes"), self.amount_tax, invoice.amount_tax),
+            (self.env._("total"), self.amount_total, invoice.amount_total),
+        ):
+            if invoice.currency_id != currency or currency.compare_amounts(
+                order_amount, invoice_amount
+            ):
+                differences.append(
+                    self.env._(
+                        "%(label)s: order %(order_amount)s, invoice %(invoice_amount)s",
+                        label=label,
+                        order_amount=currency.format(order_amount),
+                        invoice_amount=invoice.currency_id.format(invoice_amount),
+                    )
+                )
+        if differences:
+            raise UserError(
+                self.env._(
+                    "The invoice of %(order)s does not match the order (%(differences)s); "
+                    "nothing was invoiced.",
+                    order=self.display_name,
+                    differences="; ".join(differences),
+                )
+            )
+
+    def _crm_accounting_notification(self, results):
+        done = [order for order, (invoice, error) in results.items() if not error]
+        failed = [(order, error) for order, (invoice, error) in results.items() if error]
+        lines = []
+        if done:
+            lines.append(
+                self.env._(
+                    "Invoiced: %(orders)s.",
+                    orders=", ".join(
+                        f"{order.name} ({results[order][0].display_name})" for order in done
+                    ),
+                )
+            )
+        lines.extend(self.env._("Not invoiced: %(error)s", error=error) for order, error in failed)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Quote to Invoice"),
+                "message": "\n".join(lines),
+                "type": "warning" if failed else "success",
+                "sticky": bool(failed),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    def _crm_invoices_cancelled(self):
+        orders = self.filtered(
+            lambda o: o.accounting_state == "invoiced"
+            and not o.invoice_ids.filtered(
+                lambda m: m.move_type == "out_invoice" and m.state != "cancel"
+            )
+        )
+        for order in orders:
+            order.sudo().accounting_state = "requested"
+            order.message_post(
+                body=self.env._("Its invoice was cancelled: the order is back with accounting."),
+                subtype_xmlid="mail.mt_note",
+            )
+
+    def action_accounting_reject(self):
+        if not self.env.user.has_group("account.group_account_invoice"):
+            raise AccessError(self.env._("Only billing users can reject orders sent by sales."))
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Reject"),
+            "res_model": "sale.order.accounting.reject",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_order_ids": self.ids},
+        }

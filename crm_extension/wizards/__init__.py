@@ -1,1 +1,1 @@
-from . import crm_pipeline_lost_wizard, crm_set_role_wizard
+from . import crm_pipeline_lost_wizard, crm_set_role_wizard, sale_order_accounting_reject

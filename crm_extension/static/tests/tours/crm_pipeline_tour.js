@@ -19,13 +19,13 @@ registry.category("web_tour.tours").add("crm_extension_order_pipeline", {
             trigger: `${column("Tour Measurements")} ${card}`,
         },
         {
-            content: "Open the activities of the deal",
-            trigger: `${column("Tour Measurements")} ${card} .o-mail-ActivityButton`,
+            content: "Open the deal",
+            trigger: `${column("Tour Measurements")} ${card} .fw-bold`,
             run: "click",
         },
         {
-            content: "The visit scheduled by the stage is there",
-            trigger: ".o-mail-ActivityListPopover:contains('Tour site visit')",
+            content: "The visit scheduled by the stage is in the chatter",
+            trigger: ".o-mail-Chatter .o-mail-Activity:contains('Tour site visit')",
         },
     ],
 });
