@@ -13,12 +13,11 @@ The database must have crm_extension installed (with a chart of accounts). Nothi
 committed.
 """
 
-import argparse
-import os
 import time
 
-ODOO = os.environ.get("ODOO_SRC", "/opt/odoo/19.0")
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from common import parse_args
+from common import registry as open_registry
+
 CARD_COLUMNS = [
     "crm_open_balance",
     "crm_overdue_amount",
@@ -85,27 +84,12 @@ def seed(env, customers, invoices):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("-d", "--database", required=True)
-    parser.add_argument("--customers", type=int, default=1000)
-    parser.add_argument("--invoices", type=int, default=1000)
-    parser.add_argument("--db_host", default="127.0.0.1")
-    args = parser.parse_args()
+    args = parse_args(__doc__, [("--customers", int, 1000, None), ("--invoices", int, 1000, None)])
 
     import odoo
     from odoo import api
-    from odoo.modules.registry import Registry
-    from odoo.tools import config
 
-    config.parse_config(
-        [
-            f"--addons-path={ODOO}/addons,{ODOO}/odoo/addons,{ROOT}",
-            f"--db_host={args.db_host}",
-            "--log-level=warn",
-            "--http-interface=127.0.0.1",
-        ]
-    )
-    registry = Registry(args.database)
+    registry = open_registry(args)
     with registry.cursor() as cr:
         env = api.Environment(cr, odoo.SUPERUSER_ID, {})
         admin = env.ref("base.user_admin")

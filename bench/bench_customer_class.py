@@ -7,12 +7,10 @@ in a transaction that is rolled back) and times
     .venv/bin/python bench/bench_customer_class.py -d <db> [--customers 10000]
 """
 
-import argparse
-import os
 import time
 
-ODOO = os.environ.get("ODOO_SRC", "/opt/odoo/19.0")
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from common import parse_args
+from common import registry as open_registry
 
 
 def copy_sql(cr, table, exclude):
@@ -87,26 +85,12 @@ def seed(env, customers):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("-d", "--database", required=True)
-    parser.add_argument("--customers", type=int, default=10000)
-    parser.add_argument("--db_host", default="127.0.0.1")
-    args = parser.parse_args()
+    args = parse_args(__doc__, [("--customers", int, 10000, None)])
 
     import odoo
     from odoo import api
-    from odoo.modules.registry import Registry
-    from odoo.tools import config
 
-    config.parse_config(
-        [
-            f"--addons-path={ODOO}/addons,{ODOO}/odoo/addons,{ROOT}",
-            f"--db_host={args.db_host}",
-            "--log-level=warn",
-            "--http-interface=127.0.0.1",
-        ]
-    )
-    registry = Registry(args.database)
+    registry = open_registry(args)
     with registry.cursor() as cr:
         env = api.Environment(cr, odoo.SUPERUSER_ID, {})
         partner_ids = seed(env, args.customers)

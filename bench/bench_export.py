@@ -9,15 +9,13 @@ rows per second (plain run) and peak Python memory (second run under tracemalloc
 The database must have crm_extension installed. Nothing is committed.
 """
 
-import argparse
-import os
 import resource
 import tempfile
 import time
 import tracemalloc
 
-ODOO = os.environ.get("ODOO_SRC", "/opt/odoo/19.0")
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from common import parse_args
+from common import registry as open_registry
 
 
 def seed(env, rows):
@@ -70,26 +68,12 @@ def measure(env, domain):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("-d", "--database", required=True)
-    parser.add_argument("--rows", type=int, nargs="+", default=[10000, 100000])
-    parser.add_argument("--db_host", default="127.0.0.1")
-    args = parser.parse_args()
+    args = parse_args(__doc__, [("--rows", int, [10000, 100000], "+")])
 
     import odoo
     from odoo import api
-    from odoo.modules.registry import Registry
-    from odoo.tools import config
 
-    config.parse_config(
-        [
-            f"--addons-path={ODOO}/addons,{ODOO}/odoo/addons,{ROOT}",
-            f"--db_host={args.db_host}",
-            "--log-level=warn",
-            "--http-interface=127.0.0.1",
-        ]
-    )
-    registry = Registry(args.database)
+    registry = open_registry(args)
     print(f"{'rows':>8} {'seconds':>8} {'rows/s':>8} {'peak MiB':>9} {'xlsx MiB':>9}")
     for rows in args.rows:
         with registry.cursor() as cr:

@@ -1,0 +1,33 @@
+"""What every benchmark of bench/ shares: its command line and the Odoo registry."""
+
+import argparse
+import os
+
+ODOO = os.environ.get("ODOO_SRC", "/opt/odoo/19.0")
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def parse_args(doc, extra=()):
+    """Parse ``-d DB --db_host HOST`` plus ``extra`` (name, type, default, nargs) options."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("-d", "--database", required=True)
+    parser.add_argument("--db_host", default="127.0.0.1")
+    for name, type_, default, nargs in extra:
+        parser.add_argument(name, type=type_, default=default, nargs=nargs)
+    return parser.parse_args()
+
+
+def registry(args):
+    """The Odoo registry of ``args.database``, with the addon on the addons path."""
+    from odoo.modules.registry import Registry
+    from odoo.tools import config
+
+    config.parse_config(
+        [
+            f"--addons-path={ODOO}/addons,{ODOO}/odoo/addons,{ROOT}",
+            f"--db_host={args.db_host}",
+            "--log-level=warn",
+            "--http-interface=127.0.0.1",
+        ]
+    )
+    return Registry(args.database)
