@@ -1,24 +1,31 @@
-"""Benchmark the quote-to-invoice bridge against Odoo's native invoicing.
+"""Benchmark of the quote-to-invoice bridge (issue 3) against native Odoo in the same run.
 
-Usage (the addon installed in DB; nothing is committed):
-    python bench/bench_bridge.py -d DB --addons-path=... [--db_host=127.0.0.1] [-n 100]
+For each N (default 100 and 1000), creates N confirmed orders of 3 lines twice and invoices
+and posts one invoice per order
+  - natively: one transaction, ``_create_invoices(grouped=True)`` then ``action_post()``
+    (what the "Create invoice" wizard does for a selection);
+  - through the bridge: ``action_accounting_create_invoice()`` as the accountant would, in
+    company mode "posted", which commits chunk by chunk above 100 orders.
+Prints queries and milliseconds per order, the bridge/native ratios, and the bridge's cost
+per order at each N against the smallest N.
 
-Creates N confirmed orders of 3 lines twice, invoices (and posts) them once through the
-bridge (action_accounting_create_invoice, mode "posted") and once natively
-(one batch _create_invoices(grouped=True) + action_post), and prints queries per order and time.
+    .venv/bin/python bench/bench_bridge.py -d <db> [--sizes 100 1000]
+
+The bridge commits, so the benchmark works in a copy of <db> (``<db>_bench_bridge``,
+created from it as a template and dropped at the end); <db> must have crm_extension
+installed with a chart of accounts and no open connection.
 """
 
-import sys
+import subprocess
 import time
 
-import odoo
-import odoo.service.server
-from odoo import Command, api
-from odoo.modules.registry import Registry
-from odoo.tools import config
+from common import parse_args
+from common import registry as open_registry
 
 
 def make_orders(env, n):
+    from odoo import Command
+
     partner = env["res.partner"].create({"name": "Bench customer"})
     products = env["product.product"].create(
         [{"name": f"Bench product {i}", "list_price": 10.0 + i} for i in range(3)]
@@ -35,58 +42,69 @@ def make_orders(env, n):
         ]
     )
     orders.action_confirm()
-    env.flush_all()
     return orders
 
 
 def measure(env, func):
+    """(queries, seconds) of ``func``, flushed, on a cold cache."""
     env.flush_all()
     env.invalidate_all()
-    cr = env.cr
-    start_queries = cr.sql_log_count
+    before = env.cr.sql_log_count
     start = time.perf_counter()
     func()
     env.flush_all()
-    return cr.sql_log_count - start_queries, time.perf_counter() - start
+    return env.cr.sql_log_count - before, time.perf_counter() - start
 
 
-def main():
-    args = sys.argv[1:]
-    n = 100
-    if "-n" in args:
-        i = args.index("-n")
-        n = int(args[i + 1])
-        del args[i : i + 2]
-    config.parse_config(args)
+def run(registry, n):
+    from odoo import SUPERUSER_ID, api
 
-    odoo.service.server.load_server_wide_modules()
-    registry = Registry(
-        config["db_name"][0] if isinstance(config["db_name"], list) else config["db_name"]
-    )
     with registry.cursor() as cr:
-        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+        env = api.Environment(cr, SUPERUSER_ID, {})
         env.company.crm_invoice_mode = "posted"
         native_orders = make_orders(env, n)
         bridge_orders = make_orders(env, n)
         bridge_orders.write({"accounting_state": "requested"})
+        cr.commit()
 
-        def native():
-            native_orders._create_invoices(grouped=True).action_post()
+        native = measure(env, lambda: native_orders._create_invoices(grouped=True).action_post())
+        cr.commit()
+        bridge = measure(env, bridge_orders.action_accounting_create_invoice)
+        cr.commit()
+        bridge_orders.invalidate_recordset()
+        assert set(bridge_orders.mapped("accounting_state")) == {"invoiced"}
+        assert all(len(order.invoice_ids) == 1 for order in bridge_orders)
+        assert set(bridge_orders.invoice_ids.mapped("state")) == {"posted"}
+    return native, bridge
 
-        def bridge():
-            bridge_orders.action_accounting_create_invoice()
 
-        native_q, native_t = measure(env, native)
-        bridge_q, bridge_t = measure(env, bridge)
-        assert all(o.accounting_state == "invoiced" for o in bridge_orders)
-        print(f"orders: {n} x 3 lines, invoiced and posted one invoice per order")
-        print(f"native: {native_q / n:.1f} queries/order, {native_t / n * 1000:.1f} ms/order")
-        print(f"bridge: {bridge_q / n:.1f} queries/order, {bridge_t / n * 1000:.1f} ms/order")
-        print(
-            f"ratio bridge/native: queries {bridge_q / native_q:.2f}, "
-            f"time {bridge_t / native_t:.2f}"
-        )
-        cr.rollback()
+def main():
+    args = parse_args(__doc__, extra=[("--sizes", int, [100, 1000], "+")])
+    copy = f"{args.database}_bench_bridge"
+    pg = ["-h", args.db_host]
+    subprocess.run(["dropdb", *pg, "--if-exists", copy], check=True)
+    subprocess.run(["createdb", *pg, "-T", args.database, copy], check=True)
+    try:
+        args.database = copy
+        registry = open_registry(args)
+        per_order = {}
+        print("orders of 3 lines, one posted invoice per order")
+        print(f"{'N':>6} {'':8} {'queries/order':>14} {'ms/order':>9}")
+        for n in args.sizes:
+            (nq, nt), (bq, bt) = run(registry, n)
+            per_order[n] = bt / n
+            print(f"{n:>6} {'native':8} {nq / n:>14.1f} {nt / n * 1000:>9.1f}")
+            print(f"{n:>6} {'bridge':8} {bq / n:>14.1f} {bt / n * 1000:>9.1f}")
+            print(f"{n:>6} {'ratio':8} {bq / nq:>14.2f} {bt / nt:>9.2f}   (bridge / native)")
+        base = args.sizes[0]
+        for n in args.sizes[1:]:
+            ratio = per_order[n] / per_order[base]
+            print(f"bridge cost per order at N={n} / at N={base}: {ratio:.2f}")
+    finally:
+        from odoo.sql_db import close_db
+
+        close_db(copy)
+        subprocess.run(["dropdb", *pg, "--if-exists", copy], check=True)
 
 
 if __name__ == "__main__":

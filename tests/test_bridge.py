@@ -1,8 +1,12 @@
 """Quote-to-invoice bridge: sales send orders to accounting, accounting invoices them."""
 
+from unittest.mock import patch
+
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
+
+from odoo.addons.sale.models.sale_order import SaleOrder
 
 from .common import PipelineCommon
 
@@ -186,6 +190,90 @@ class TestBridge(PipelineCommon):
         self._assert_totals_match(first)
         self._assert_totals_match(last)
         self._assert_unchanged(failing, state="requested")
+
+    def test_invoiced_order_shows_tracking_and_note_in_chatter(self):
+        order = self._requested()
+        self._invoice(order)
+        invoice = self._out_invoices(order)
+        message = order.sudo().message_ids.filtered(lambda m: m.tracking_value_ids)[:1]
+        self.assertIn(f"Invoiced: {invoice.display_name}", message.body)
+        tracking = message.tracking_value_ids
+        self.assertEqual(tracking.field_id.name, "accounting_state")
+        self.assertEqual(
+            (tracking.old_value_char, tracking.new_value_char), ("Sent to Accounting", "Invoiced")
+        )
+
+    def test_large_selection_is_invoiced_chunk_by_chunk(self):
+        """Chunks of 2: one _create_invoices per chunk; the failing order alone fails."""
+        delivered = self.env["product.product"].create(
+            {"name": "Fitting (delivered)", "type": "service", "invoice_policy": "delivery"}
+        )
+        orders = self._requested() | self._requested()
+        failing = self._requested(
+            order_line=[Command.create({"product_id": delivered.id, "price_unit": 50.0})]
+        )
+        orders |= failing | self._requested() | self._requested()
+        create_invoices = SaleOrder._create_invoices
+        calls = []
+
+        def spy(records, *args, **kwargs):
+            calls.append(records.ids)
+            return create_invoices(records, *args, **kwargs)
+
+        with (
+            patch.object(type(self.env["sale.order"]), "_crm_invoice_chunk_size", 2),
+            patch.object(SaleOrder, "_create_invoices", spy),
+        ):
+            action = self._invoice(orders)
+        ids = orders.ids
+        self.assertEqual(
+            calls,
+            # chunk 3-4 fails as a whole, then is redone order by order
+            [ids[0:2], ids[2:4], ids[2:3], ids[3:4], ids[4:5]],
+        )
+        self.assertEqual(action["params"]["type"], "warning")
+        self.assertIn(failing.name, action["params"]["message"])
+        for order in orders - failing:
+            self._assert_totals_match(order)
+        self._assert_unchanged(failing, state="requested")
+
+    def test_queries_per_order_not_above_native_invoicing(self):
+        """Marginal SQL queries per order: the bridge's batch vs native batch invoicing."""
+        self.company.crm_invoice_mode = "posted"
+
+        def confirmed(count):
+            orders = self.env["sale.order"].browse()
+            for _i in range(count):
+                orders |= self._quotation()
+            orders.action_confirm()
+            orders.accounting_state = "requested"
+            return orders
+
+        def queries(func, orders):
+            # cr.flush(): the tracking messages of the set-up too, not inside the count
+            self.env.cr.flush()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            func(orders)
+            self.env.cr.flush()
+            return self.env.cr.sql_log_count - before
+
+        def native(orders):
+            orders._create_invoices(grouped=True).action_post()
+
+        def bridge(orders):
+            orders.action_accounting_create_invoice()
+
+        # warm the caches of both paths
+        queries(native, confirmed(1))
+        queries(bridge, confirmed(1))
+        counts = {
+            (name, size): queries(func, confirmed(size))
+            for size in (2, 6)
+            for name, func in (("native", native), ("bridge", bridge))
+        }
+        per_order = {name: (counts[name, 6] - counts[name, 2]) / 4 for name in ("native", "bridge")}
+        self.assertLessEqual(per_order["bridge"], per_order["native"], counts)
 
     def test_partial_invoice_stays_requested(self):
         delivered = self.env["product.product"].create(

@@ -1,10 +1,8 @@
 import logging
 
-from psycopg2.errors import LockNotAvailable
-
 from odoo import fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, split_every
 
 _logger = logging.getLogger(__name__)
 
@@ -17,6 +15,8 @@ class SaleOrder(models.Model):
     # the mixin (a mail.thread) must come before the model in the MRO
     _inherit = ["crm.pipeline.mixin", "sale.order"]
     _crm_pipeline_scope = "order"
+    # orders invoiced per transaction chunk by the accounting bridge
+    _crm_invoice_chunk_size = 100
 
     def _default_pipeline_stage_id(self):
         company = (
@@ -292,97 +292,173 @@ class SaleOrder(models.Model):
         """Accountant: create (and post, per company setting) one invoice per order."""
         if not self.env.su and not self.env.user.has_group("account.group_account_invoice"):
             raise AccessError(self.env._("Only billing users can invoice orders sent by sales."))
-        results = self._crm_accounting_invoice_batch()
+        # a large selection is committed chunk by chunk: what is done stays done
+        results = self._crm_accounting_invoice_batch(
+            commit=len(self) > self._crm_invoice_chunk_size
+        )
         if results and all(error for invoice, error in results.values()):
             # nothing was done: say why plainly
             raise UserError("\n".join(error for invoice, error in results.values()))
         return self._crm_accounting_notification(results)
 
     def _crm_lock_for_invoicing(self):
-        try:
-            with self.env.cr.savepoint(flush=False):
-                self.env.cr.execute(
-                    SQL(
-                        "SELECT id FROM sale_order WHERE id IN %s FOR UPDATE NOWAIT",
-                        tuple(self.ids),
-                    )
-                )
-        except LockNotAvailable:
-            raise UserError(
-                self.env._(
-                    "%(orders)s is already being invoiced by someone else; try again in a moment.",
-                    orders=", ".join(self.mapped("display_name")),
-                )
-            ) from None
-        # read what the other transaction may have written before us
-        self.invalidate_recordset()
+        """Lock the rows of the orders nobody else is invoicing right now.
 
-    def _crm_accounting_invoice_batch(self):
-        """Invoice each order in its own savepoint; return {order: (invoice, error)}."""
-        orders = self.exists()
+        ``SKIP LOCKED`` rather than ``NOWAIT``: it answers at once like ``NOWAIT``, but
+        tells which orders of a selection are busy, so only those fail.
+        Returns (locked orders, orders locked by another transaction).
+        """
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM sale_order WHERE id IN %s ORDER BY id FOR UPDATE SKIP LOCKED",
+                tuple(self.ids),
+            )
+        )
+        locked = self.browse(row[0] for row in self.env.cr.fetchall())
+        # read what a transaction that held the lock before us may have written
+        locked.invalidate_recordset()
+        return locked, self - locked
+
+    def _crm_accounting_invoice_batch(self, commit=False):
+        """Invoice the orders chunk by chunk; return {order: (invoice, error)}.
+
+        A failing order fails alone: nothing of it is written, the others are invoiced.
+        With ``commit``, every chunk is committed when done (the locks it took are
+        released, and a later failure cannot undo it); the cache is emptied between
+        chunks so that the cost per order does not grow with the selection.
+        """
         results = {}
-        if not orders:
-            return results
-        orders._crm_lock_for_invoicing()
-        for order in orders:
-            try:
-                with self.env.cr.savepoint():
-                    invoice = order._crm_accounting_invoice()
-                results[order] = (invoice, False)
-            except UserError as error:
-                message = error.args[0]
-                if order.name not in message:
-                    message = self.env._("%(order)s: %(error)s", order=order.name, error=message)
-                results[order] = (self.env["account.move"], message)
+        chunks = list(split_every(self._crm_invoice_chunk_size, self.exists().ids, self.browse))
+        for index, chunk in enumerate(chunks):
+            results.update(chunk._crm_accounting_invoice_chunk())
+            if index + 1 < len(chunks):
+                self.env.flush_all()
+                if commit and self.env["account.move"]._can_commit():
+                    # the native way to commit a step of a long batch (logs progress in crons)
+                    self.env["ir.cron"]._commit_progress(len(chunk))
+                self.env.invalidate_all()
         return results
 
-    def _crm_accounting_invoice(self):
+    def _crm_accounting_invoice_chunk(self):
+        Move = self.env["account.move"]
+        locked, busy = self._crm_lock_for_invoicing()
+        results = {
+            order: (
+                Move,
+                self.env._(
+                    "%(order)s is already being invoiced by someone else; try again in a moment.",
+                    order=order.display_name,
+                ),
+            )
+            for order in busy
+        }
+        ready = self.browse()
+        for order in locked:
+            error = order._crm_invoice_error()
+            if error:
+                results[order] = (Move, error)
+            else:
+                ready |= order
+        # all at once, like native batch invoicing; if one order fails, again one by
+        # one so that only that one fails
+        batches = [ready] if len(ready) > 1 else []
+        batches += [order for order in ready]
+        for batch in batches:
+            if all(order in results for order in batch):
+                continue
+            try:
+                with self.env.cr.savepoint():
+                    invoices = batch._crm_accounting_invoice()
+            except UserError as error:
+                if len(batch) > 1:
+                    continue
+                message = error.args[0]
+                if batch.name not in message:
+                    message = self.env._("%(order)s: %(error)s", order=batch.name, error=message)
+                results[batch] = (Move, message)
+            else:
+                results.update({order: (invoices[order], False) for order in batch})
+        return results
+
+    def _crm_invoice_error(self):
+        """Why accounting cannot invoice this order now, or False."""
         self.ensure_one()
         if self.accounting_state != "requested":
-            raise UserError(
-                self.env._(
-                    "%(order)s is not waiting for an invoice (it is %(state)s).",
-                    order=self.display_name,
-                    state=dict(self._fields["accounting_state"]._description_selection(self.env))[
-                        self.accounting_state
-                    ],
-                )
+            return self.env._(
+                "%(order)s is not waiting for an invoice (it is %(state)s).",
+                order=self.display_name,
+                state=dict(self._fields["accounting_state"]._description_selection(self.env))[
+                    self.accounting_state
+                ],
             )
         if self.state != "sale":
-            raise UserError(self.env._("%(order)s is not confirmed.", order=self.display_name))
-        earlier = self.invoice_ids.filtered(lambda m: m.state != "cancel")
-        had_down_payments = any(self.order_line.mapped("is_downpayment"))
+            return self.env._("%(order)s is not confirmed.", order=self.display_name)
+        return False
+
+    def _crm_accounting_invoice(self):
+        """Invoice these orders, one invoice each, in one batch; return {order: invoice}.
+
+        Raises a UserError naming the order at the first problem (the caller rolls back).
+        """
+        first_invoices = self.filtered(
+            lambda o: not o.invoice_ids.filtered(lambda m: m.state != "cancel")
+            and not any(o.order_line.mapped("is_downpayment"))
+        )
         # sudo like the native invoicing wizard (accountants need not be salespeople);
         # final: deduct down payments, like the wizard by default
-        invoice = self.sudo()._create_invoices(grouped=True, final=True).sudo(self.env.su)
-        if len(invoice) != 1:
-            raise UserError(
-                self.env._("%(order)s gave no single invoice.", order=self.display_name)
-            )
+        moves = self.sudo()._create_invoices(grouped=True, final=True).sudo(self.env.su)
+        invoices = {}
+        for move in moves:
+            invoices[move.line_ids.sale_line_ids.order_id] = move
+        for order in self:
+            if order not in invoices:
+                raise UserError(self.env._("%(order)s gave no invoice.", order=order.display_name))
         self.invalidate_recordset(["invoice_status"])
         self.order_line.invalidate_recordset(["invoice_status", "qty_invoiced", "qty_to_invoice"])
-        fully = self.invoice_status == "invoiced"
-        if fully and not earlier and not had_down_payments:
-            self._crm_check_invoice_totals(invoice)
-        if self.company_id.crm_invoice_mode == "posted":
-            invoice.sudo().action_post()
+        fully = self.filtered(lambda o: o.invoice_status == "invoiced")
+        for order in fully & first_invoices:
+            order._crm_check_invoice_totals(invoices[order])
+        to_post = moves.filtered(lambda m: m.company_id.crm_invoice_mode == "posted")
+        if to_post:
+            to_post.sudo().action_post()
         if fully:
-            self.sudo().accounting_state = "invoiced"
-            self.activity_feedback(["mail.mail_activity_data_todo"])
-            self.message_post(
-                body=self.env._("Invoiced: %(invoice)s.", invoice=invoice.display_name),
-                subtype_xmlid="mail.mt_note",
-            )
-        else:
-            self.message_post(
-                body=self.env._(
+            # sudo: billing users need not have write access to orders; the change is
+            # tracked below, with the note, in two queries for the whole batch
+            fully.sudo().with_context(tracking_disable=True).accounting_state = "invoiced"
+            fully.activity_feedback(["mail.mail_activity_data_todo"])
+        bodies = {}
+        for order in self:
+            if order in fully:
+                bodies[order.id] = self.env._(
+                    "Invoiced: %(invoice)s.", invoice=invoices[order].display_name
+                )
+            else:
+                bodies[order.id] = self.env._(
                     "Partly invoiced by %(invoice)s: something is left to invoice "
                     "(e.g. quantities not delivered yet), so the order stays with accounting.",
-                    invoice=invoice.display_name,
-                ),
-                subtype_xmlid="mail.mt_note",
+                    invoice=invoices[order].display_name,
+                )
+        messages = self._message_log_batch(bodies)
+        if fully:
+            TrackingValue = self.env["mail.tracking.value"].sudo()
+            field_info = self.fields_get(["accounting_state"], ["string", "type", "selection"])
+            TrackingValue.create(
+                [
+                    {
+                        **TrackingValue._create_tracking_values(
+                            "requested",
+                            "invoiced",
+                            "accounting_state",
+                            field_info["accounting_state"],
+                            order,
+                        ),
+                        "mail_message_id": message.id,
+                    }
+                    for order, message in zip(self, messages, strict=True)
+                    if order in fully
+                ]
             )
-        return invoice
+        return invoices
 
     def _crm_check_invoice_totals(self, invoice):
         self.ensure_one()
@@ -418,7 +494,9 @@ class SaleOrder(models.Model):
         done = [order for order, (invoice, error) in results.items() if not error]
         failed = [(order, error) for order, (invoice, error) in results.items() if error]
         lines = []
-        if done:
+        if len(done) > 10:
+            lines.append(self.env._("%(count)s orders invoiced.", count=len(done)))
+        elif done:
             lines.append(
                 self.env._(
                     "Invoiced: %(orders)s.",
