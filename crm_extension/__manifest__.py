@@ -2,7 +2,7 @@
     "name": "CRM Extension: Pipelines, Quote-to-Invoice, Customer Card",
     "summary": "Pipeline stages with automation on customers and sale orders, "
     "a quote-to-invoice bridge for accountants, and a role-aware customer card",
-    "version": "19.0.1.1.0",
+    "version": "19.0.1.2.0",
     "category": "Sales/Sales",
     "website": "https://github.com/crm-extension/crm_extension",
     "author": "crm_extension developers",
@@ -28,6 +28,7 @@
         "views/crm_dashboard_views.xml",
         "views/crm_extension_menus.xml",
         "views/sale_order_accounting_views.xml",
+        "views/account_journal_dashboard_views.xml",
         "wizards/sale_order_accounting_reject_views.xml",
     ],
     "demo": [

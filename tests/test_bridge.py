@@ -1,10 +1,11 @@
 """Quote-to-invoice bridge: sales send orders to accounting, accounting invoices them."""
 
+import json
 from unittest.mock import patch
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from odoo.addons.sale.models.sale_order import SaleOrder
 
@@ -274,6 +275,47 @@ class TestBridge(PipelineCommon):
         }
         per_order = {name: (counts[name, 6] - counts[name, 2]) / 4 for name in ("native", "bridge")}
         self.assertLessEqual(per_order["bridge"], per_order["native"], counts)
+
+    def test_invoicing_dashboard_counts_the_queue_per_journal(self):
+        """Each sales journal card counts the requests it will invoice and opens them."""
+        journal = self.company_data["default_journal_sale"]
+        second = journal.copy({"name": "Second sales journal", "code": "SAL2", "sequence": 99})
+        in_first = self._requested()
+        in_second = self._quotation(journal_id=second.id)
+        in_second.with_user(self.salesman).action_send_to_accounting()
+        self._quotation()  # not sent: not counted
+        journals = (journal | second).with_user(self.billing)
+        for card, order in ((journal, in_first), (second, in_second)):
+            card = card.with_user(self.billing)
+            self.assertEqual(json.loads(card.kanban_dashboard)["crm_quotes_to_invoice"], 1)
+            action = card.action_crm_quotes_to_invoice()
+            self.assertEqual(self.env["sale.order"].search(action["domain"]), order)
+        self._invoice(in_first | in_second)
+        # counted where the invoice was made, and no longer counted
+        self.assertEqual(self._out_invoices(in_first).journal_id, journal)
+        self.assertEqual(self._out_invoices(in_second).journal_id, second)
+        journals.invalidate_recordset()
+        self.assertEqual(
+            [json.loads(d)["crm_quotes_to_invoice"] for d in journals.mapped("kanban_dashboard")],
+            [0, 0],
+        )
+
+    def test_billing_user_sees_orders_as_in_odoo(self):
+        """Billing + own-documents sales: own orders and those sent to accounting;
+        billing without a sales role: every order, like native Odoo."""
+        not_sent = self._quotation(user=self.other_salesman)
+        sent = self._requested()
+        accountant_only = new_test_user(
+            self.env, login="crm_billing_only", groups="account.group_account_invoice"
+        )
+        Order = self.env["sale.order"]
+        self.assertEqual(
+            Order.with_user(self.billing).search([("id", "in", (not_sent | sent).ids)]), sent
+        )
+        self.assertEqual(
+            Order.with_user(accountant_only).search([("id", "in", (not_sent | sent).ids)]),
+            not_sent | sent,
+        )
 
     def test_partial_invoice_stays_requested(self):
         delivered = self.env["product.product"].create(

@@ -1,4 +1,5 @@
 from . import (
+    account_journal,
     account_move,
     crm_dashboard,
     crm_pipeline_lost_reason,
