@@ -270,6 +270,9 @@ class TestCardVisibility(CardCommon):
         wizard.role = "none"
         wizard.action_apply()
         self.assertFalse(self.sp.has_group("crm_extension.group_crm_salesperson"))
+        # the per-user answer to "may read the figures" is not kept from before
+        with self.assertRaises(AccessError):
+            self.other.with_user(self.sp).crm_open_balance  # noqa: B018
 
     def test_only_the_crm_admin_assigns_roles(self):
         with self.assertRaises(AccessError):

@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 
 FINANCE_GROUPS = ("account.group_account_invoice", "account.group_account_readonly")
 
@@ -25,3 +25,8 @@ class ResUsers(models.Model):
                 user.crm_finance_scope = "customers"
             else:
                 user.crm_finance_scope = "own"
+
+    @tools.ormcache("self.id", "groups")
+    def _crm_can_read_figures(self, groups):
+        """``has_groups(groups)``, cached and invalidated like the user's groups."""
+        return self.has_groups(groups)
