@@ -2,7 +2,7 @@
     "name": "CRM Extension: Pipelines, Quote-to-Invoice, Customer Card",
     "summary": "Pipeline stages with automation on customers and sale orders, "
     "a quote-to-invoice bridge for accountants, and a role-aware customer card",
-    "version": "19.0.1.1.0",
+    "version": "19.0.1.2.0",
     "category": "Sales/Sales",
     "website": "https://github.com/crm-extension/crm_extension",
     "author": "crm_extension developers",
@@ -25,6 +25,7 @@
         "wizards/crm_pipeline_lost_wizard_views.xml",
         "wizards/crm_set_role_wizard_views.xml",
         "report/crm_pipeline_report_views.xml",
+        "report/crm_receivable_report_views.xml",
         "views/crm_dashboard_views.xml",
         "views/crm_extension_menus.xml",
         "views/sale_order_accounting_views.xml",
