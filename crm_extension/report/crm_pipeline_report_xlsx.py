@@ -35,18 +35,29 @@ class CrmPipelineReport(models.Model):
 
     # ---------------------------------------------------------------- actions
     @api.model
-    def action_export_xlsx(self, domain=None, filters_label=None):
-        """Download the analysis of the orders of ``domain`` the user may see."""
-        domain = domain or []
+    def action_export_xlsx(self, domain=None, filters_label=None, receivable_domain=None):
+        """Download the analysis of the orders of ``domain`` the user may see, and the
+        receivables of ``receivable_domain`` (on ``crm.receivable.report``) when given."""
+        return self._xlsx_download(
+            lambda fileobj: self._xlsx_write(
+                fileobj,
+                domain or [],
+                filters_label=filters_label,
+                receivable_domain=receivable_domain,
+            ),
+            self.env._("pipeline_analysis_%(date)s.xlsx", date=fields.Date.context_today(self)),
+        )
+
+    @api.model
+    def _xlsx_download(self, write, filename):
+        """The download action of the workbook that ``write(fileobj)`` writes."""
         with tempfile.TemporaryFile() as tmp:
-            self._xlsx_write(tmp, domain, filters_label=filters_label)
+            write(tmp)
             tmp.seek(0)
             data = tmp.read()
         attachment = self.env["ir.attachment"].create(
             {
-                "name": self.env._(
-                    "pipeline_analysis_%(date)s.xlsx", date=fields.Date.context_today(self)
-                ),
+                "name": filename,
                 "datas": base64.b64encode(data),
                 "mimetype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                 "res_model": self._name,
@@ -60,15 +71,60 @@ class CrmPipelineReport(models.Model):
 
     # ---------------------------------------------------------------- workbook
     @api.model
-    def _xlsx_write(self, fileobj, domain, filters_label=None):
+    def _xlsx_write(self, fileobj, domain, filters_label=None, receivable_domain=None):
         """Write the workbook of the analysis of ``domain`` into ``fileobj``.
 
         Everything is searched as the current user (record rules apply). Rows are
         streamed in batches with xlsxwriter's ``constant_memory`` mode: memory does not
-        grow with the number of rows.
+        grow with the number of rows. A "Receivables" sheet (``receivable_domain`` on
+        the receivables analysis) is added only for users who may see the figures of
+        the customer card.
 
         :returns: number of order rows written
         """
+        workbook, fmt = self._xlsx_workbook(fileobj)
+        filters_text = self.env._(
+            "Filters: %(filters)s", filters=filters_label or self._xlsx_describe(domain)
+        )
+        Receivable = self.env["crm.receivable.report"]
+        with_receivables = receivable_domain is not None and Receivable.has_access("read")
+        # sheets are created in display order; constant_memory writes each row-wise
+        summary = self._xlsx_sheet(
+            workbook, self.env._("Summary"), self.env._("Pipeline Analysis"), filters_text, fmt
+        )
+        orders = self._xlsx_sheet(
+            workbook,
+            self.env._("Orders"),
+            self.env._("Pipeline Analysis: Orders"),
+            filters_text,
+            fmt,
+        )
+        stages = self._xlsx_sheet(
+            workbook,
+            self.env._("Stages"),
+            self.env._("Pipeline Analysis: Stage Conversion"),
+            filters_text,
+            fmt,
+        )
+        if with_receivables:
+            receivables = self._xlsx_sheet(
+                workbook,
+                self.env._("Receivables"),
+                self.env._("Receivables Analysis"),
+                filters_text,
+                fmt,
+            )
+        self._xlsx_summary_sheet(workbook, summary, domain, fmt)
+        count = self._xlsx_orders_sheet(orders, domain, fmt)
+        self._xlsx_stages_sheet(stages, domain, fmt)
+        if with_receivables:
+            Receivable._xlsx_receivables_sheet(receivables, receivable_domain, fmt)
+        workbook.close()
+        return count
+
+    @api.model
+    def _xlsx_workbook(self, fileobj):
+        """A streaming workbook on ``fileobj`` and its formats by name."""
         workbook = xlsxwriter.Workbook(fileobj, {"constant_memory": True, "in_memory": False})
         currency = self.env.company.currency_id
         decimals = "." + "0" * currency.decimal_places if currency.decimal_places else ""
@@ -90,26 +146,16 @@ class CrmPipelineReport(models.Model):
             "total_money": workbook.add_format({"bold": True, "top": 1, "num_format": money}),
             "total_float": workbook.add_format({"bold": True, "top": 1, "num_format": "#,##0.00"}),
         }
-        filters_text = self.env._(
-            "Filters: %(filters)s", filters=filters_label or self._xlsx_describe(domain)
-        )
-        # sheets are created in display order; constant_memory writes each row-wise
-        summary = workbook.add_worksheet(self.env._("Summary"))
-        orders = workbook.add_worksheet(self.env._("Orders"))
-        stages = workbook.add_worksheet(self.env._("Stages"))
-        for sheet, title in (
-            (summary, self.env._("Pipeline Analysis")),
-            (orders, self.env._("Pipeline Analysis: Orders")),
-            (stages, self.env._("Pipeline Analysis: Stage Conversion")),
-        ):
-            sheet.write(0, 0, title, fmt["title"])
-            sheet.write(1, 0, filters_text, fmt["filters"])
-            sheet.freeze_panes(HEADER_ROW + 1, 0)
-        self._xlsx_summary_sheet(workbook, summary, domain, fmt)
-        count = self._xlsx_orders_sheet(orders, domain, fmt)
-        self._xlsx_stages_sheet(stages, domain, fmt)
-        workbook.close()
-        return count
+        return workbook, fmt
+
+    @api.model
+    def _xlsx_sheet(self, workbook, name, title, filters_text, fmt):
+        """A new sheet with its title, the applied filters and a frozen header row."""
+        sheet = workbook.add_worksheet(name)
+        sheet.write(0, 0, title, fmt["title"])
+        sheet.write(1, 0, filters_text, fmt["filters"])
+        sheet.freeze_panes(HEADER_ROW + 1, 0)
+        return sheet
 
     def _xlsx_describe(self, domain):
         return str(Domain(domain)) if domain else self.env._("none")
@@ -279,14 +325,17 @@ class CrmPipelineReport(models.Model):
         ]
         return self.env.execute_query(query.select(*columns))
 
-    def _xlsx_names(self, batch):
-        """Display names of the many2one values of ``batch``, one query per model."""
+    def _xlsx_names(self, batch, columns=None, model=None):
+        """Display names of the many2one values of ``batch``, one query per model.
+        ``columns`` (default: the orders') are fields of ``model`` (default: this
+        one); ``values[0]`` is the id."""
+        model = self if model is None else model
         names = {}
-        for col, (name, kind) in enumerate(ORDER_COLUMNS, 1):
+        for col, (name, kind) in enumerate(columns or ORDER_COLUMNS, 1):
             if kind != "m2o":
                 continue
             ids = {values[col] for values in batch if values[col]}
-            records = self.env[self._fields[name].comodel_name].browse(ids)
+            records = self.env[model._fields[name].comodel_name].browse(ids)
             names[name] = {record.id: record.display_name for record in records}
         return names
 
