@@ -157,17 +157,14 @@ class CrmDashboard(models.AbstractModel):
         overdue["sla_breached"] = self.env["mail.activity"].search_count(
             activities + [("crm_deadline", "<", fields.Datetime.now())]
         )
-        if self.env["account.move"].has_access("read"):
-            unpaid = [
-                ("move_type", "=", "out_invoice"),
-                ("state", "=", "posted"),
-                ("payment_state", "in", ("not_paid", "partial")),
-                ("commercial_partner_id.user_id", "in", users.ids),
-            ]
+        # receivables only for who may see the customer card's figures; the
+        # receivables analysis has the card's numbers and visibility
+        Receivable = self.env["crm.receivable.report"]
+        if Receivable.has_access("read"):
             late_customers = [
                 partner.id
-                for (partner,) in self.env["account.move"]._read_group(
-                    unpaid + [("invoice_date_due", "<", today)], ["commercial_partner_id"]
+                for (partner,) in Receivable._read_group(
+                    [("user_id", "in", users.ids), ("overdue_amount", ">", 0)], ["partner_id"]
                 )
             ]
             add(
@@ -181,18 +178,27 @@ class CrmDashboard(models.AbstractModel):
                 "due_this_week",
                 self.env._("Invoices falling due this week"),
                 "account.move",
-                unpaid + [("invoice_date_due", ">=", today), ("invoice_date_due", "<=", week_end)],
+                [
+                    ("move_type", "=", "out_invoice"),
+                    ("state", "=", "posted"),
+                    ("payment_state", "in", ("not_paid", "partial")),
+                    ("commercial_partner_id.user_id", "in", users.ids),
+                    ("invoice_date_due", ">=", today),
+                    ("invoice_date_due", "<=", week_end),
+                ],
             )
         return tiles
 
     # ---------------------------------------------------------------- actions
     @api.model
     def action_export_xlsx(self, user_id=None, team_id=None):
-        """The pipeline analysis workbook of the orders of the dashboard's scope."""
+        """The pipeline analysis workbook of the orders of the dashboard's scope, with
+        the receivables of its customers."""
         users = self._scope_users(user_id, team_id)
         return self.env["crm.pipeline.report"].action_export_xlsx(
             [("user_id", "in", users.ids)],
             filters_label=self.env._(
                 "Salesperson: %(users)s", users=", ".join(users.mapped("name"))
             ),
+            receivable_domain=[("user_id", "in", users.ids)],
         )
