@@ -1,5 +1,6 @@
 import base64
 import tempfile
+from datetime import timedelta
 from functools import partial
 
 import xlsxwriter
@@ -27,6 +28,7 @@ ORDER_COLUMNS = [
     ("days_to_close", "float"),
 ]
 BATCH = 5000
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADER_ROW = 2  # rows 0-1: title and the applied filters
 
 
@@ -59,7 +61,7 @@ class CrmPipelineReport(models.Model):
             {
                 "name": filename,
                 "datas": base64.b64encode(data),
-                "mimetype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "mimetype": XLSX_MIMETYPE,
                 "res_model": self._name,
             }
         )
@@ -68,6 +70,26 @@ class CrmPipelineReport(models.Model):
             "url": f"/web/content/{attachment.id}?download=true",
             "target": "download",
         }
+
+    @api.autovacuum
+    def _gc_xlsx_exports(self):
+        """Drop the Excel exports older than a day: they are downloaded at once, and
+        a large one weighs megabytes in the filestore."""
+        # sudo: the files of every user, which nobody else may read or delete
+        old = (
+            self.env["ir.attachment"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "in", (0, False)),
+                    ("mimetype", "=", XLSX_MIMETYPE),
+                    ("create_date", "<", fields.Datetime.now() - timedelta(days=1)),
+                ]
+            )
+        )
+        old.unlink()
+        return len(old)
 
     # ---------------------------------------------------------------- workbook
     @api.model
