@@ -167,25 +167,29 @@ class CrmDashboard(models.AbstractModel):
                     [("user_id", "in", users.ids), ("overdue_amount", ">", 0)], ["partner_id"]
                 )
             ]
+            # domains are built before the calls: the translation extractor takes the
+            # strings that follow a _() in the same call for messages
+            late_domain = [("id", "in", late_customers)]
+            due_domain = [
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+                ("payment_state", "in", ("not_paid", "partial")),
+                ("commercial_partner_id.user_id", "in", users.ids),
+                ("invoice_date_due", ">=", today),
+                ("invoice_date_due", "<=", week_end),
+            ]
             add(
                 "customers_overdue",
                 self.env._("My customers with overdue invoices"),
                 "res.partner",
-                [("id", "in", late_customers)],
+                late_domain,
                 danger=True,
             )
             add(
                 "due_this_week",
                 self.env._("Invoices falling due this week"),
                 "account.move",
-                [
-                    ("move_type", "=", "out_invoice"),
-                    ("state", "=", "posted"),
-                    ("payment_state", "in", ("not_paid", "partial")),
-                    ("commercial_partner_id.user_id", "in", users.ids),
-                    ("invoice_date_due", ">=", today),
-                    ("invoice_date_due", "<=", week_end),
-                ],
+                due_domain,
             )
         return tiles
 
