@@ -36,6 +36,7 @@ class CrmReceivableReport(models.Model):
             "move_id",
         ],
         "account.move": ["move_type"],
+        "account.account": ["account_type"],
         "res.partner": ["commercial_partner_id", "user_id", "crm_customer_class"],
     }
 
