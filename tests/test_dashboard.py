@@ -13,6 +13,10 @@ class TestDashboard(CrmPipelineReportCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # the receivable tiles need a CRM role, like the figures of the customer card
+        cls.salesman.group_ids += cls.env.ref("crm_extension.group_crm_salesperson")
+        cls.salesman_2.group_ids += cls.env.ref("crm_extension.group_crm_salesperson")
+        cls.sale_manager.group_ids += cls.env.ref("crm_extension.group_crm_manager")
         cls.customer_2.user_id = cls.salesman
         cls.late_invoice = cls._invoice(cls.customer_2, 70, days_ago=40)
         cls.due_invoice = cls._invoice(cls.customer_2, 30, days_ago=0)

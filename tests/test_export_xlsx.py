@@ -149,3 +149,24 @@ class TestExportXlsx(CrmPipelineReportCommon):
             sorted(row[0] for row in data),
             sorted(self.orders[n].name for n in ("O4", "O6")),
         )
+
+    def test_exports_older_than_a_day_are_vacuumed(self):
+        def export():
+            action = self.env["crm.pipeline.report"].with_user(self.salesman).action_export_xlsx()
+            return self.env["ir.attachment"].browse(int(action["url"].split("/")[-1].split("?")[0]))
+
+        old, fresh = export(), export()
+        other = self.env["ir.attachment"].create(
+            {"name": "old note.xlsx", "raw": b"x", "res_model": "res.partner"}
+        )
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE ir_attachment SET create_date = now() - interval '25 hours' WHERE id = ANY(%s)",
+            [(old | other).ids],
+        )
+        self.env["ir.attachment"].invalidate_model(["create_date"])
+        removed = self.env["crm.pipeline.report"]._gc_xlsx_exports()
+        self.assertEqual(removed, 1)
+        self.assertFalse(old.exists())
+        self.assertTrue(fresh.exists())
+        self.assertTrue(other.exists(), "only our exports are removed")

@@ -157,42 +157,52 @@ class CrmDashboard(models.AbstractModel):
         overdue["sla_breached"] = self.env["mail.activity"].search_count(
             activities + [("crm_deadline", "<", fields.Datetime.now())]
         )
-        if self.env["account.move"].has_access("read"):
-            unpaid = [
+        # receivables only for who may see the customer card's figures; the
+        # receivables analysis has the card's numbers and visibility
+        Receivable = self.env["crm.receivable.report"]
+        if Receivable.has_access("read"):
+            late_customers = [
+                partner.id
+                for (partner,) in Receivable._read_group(
+                    [("user_id", "in", users.ids), ("overdue_amount", ">", 0)], ["partner_id"]
+                )
+            ]
+            # domains are built before the calls: the translation extractor takes the
+            # strings that follow a _() in the same call for messages
+            late_domain = [("id", "in", late_customers)]
+            due_domain = [
                 ("move_type", "=", "out_invoice"),
                 ("state", "=", "posted"),
                 ("payment_state", "in", ("not_paid", "partial")),
                 ("commercial_partner_id.user_id", "in", users.ids),
-            ]
-            late_customers = [
-                partner.id
-                for (partner,) in self.env["account.move"]._read_group(
-                    unpaid + [("invoice_date_due", "<", today)], ["commercial_partner_id"]
-                )
+                ("invoice_date_due", ">=", today),
+                ("invoice_date_due", "<=", week_end),
             ]
             add(
                 "customers_overdue",
                 self.env._("My customers with overdue invoices"),
                 "res.partner",
-                [("id", "in", late_customers)],
+                late_domain,
                 danger=True,
             )
             add(
                 "due_this_week",
                 self.env._("Invoices falling due this week"),
                 "account.move",
-                unpaid + [("invoice_date_due", ">=", today), ("invoice_date_due", "<=", week_end)],
+                due_domain,
             )
         return tiles
 
     # ---------------------------------------------------------------- actions
     @api.model
     def action_export_xlsx(self, user_id=None, team_id=None):
-        """The pipeline analysis workbook of the orders of the dashboard's scope."""
+        """The pipeline analysis workbook of the orders of the dashboard's scope, with
+        the receivables of its customers."""
         users = self._scope_users(user_id, team_id)
         return self.env["crm.pipeline.report"].action_export_xlsx(
             [("user_id", "in", users.ids)],
             filters_label=self.env._(
                 "Salesperson: %(users)s", users=", ".join(users.mapped("name"))
             ),
+            receivable_domain=[("user_id", "in", users.ids)],
         )

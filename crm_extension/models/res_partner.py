@@ -491,6 +491,66 @@ class ResPartner(models.Model):
         )
 
     @api.model
+    def _crm_open_receivable_columns(self):
+        """The open-receivable figures of the card as SQL aggregates over the lines of
+        :meth:`_crm_receivable_lines_sql` (``account_move_line``, its move ``m``, its
+        partner ``p``), by name. The one formula of these figures: the card and the
+        receivables analysis (``crm.receivable.report``) both select them."""
+        today = fields.Date.context_today(self)
+        open_ = SQL("account_move_line.reconciled IS NOT TRUE")
+        age = SQL("(%s::date - account_move_line.date_maturity)", today)
+
+        def residual(condition):
+            return SQL(
+                "SUM(account_move_line.amount_residual) FILTER (WHERE %s AND %s)",
+                open_,
+                condition,
+            )
+
+        return {
+            "balance": residual(SQL("TRUE")),
+            "overdue": residual(SQL("%s > 0", age)),
+            "days": SQL(
+                "MAX(%s) FILTER (WHERE %s AND %s > 0 AND account_move_line.amount_residual > 0)",
+                age,
+                open_,
+                age,
+            ),
+            "open_invoices": SQL(
+                "COUNT(DISTINCT account_move_line.move_id) FILTER (WHERE %s "
+                "AND m.move_type IN ('out_invoice', 'out_refund'))",
+                open_,
+            ),
+            "not_due": residual(SQL("(%s <= 0 OR account_move_line.date_maturity IS NULL)", age)),
+            "b1_30": residual(SQL("%s BETWEEN 1 AND 30", age)),
+            "b31_60": residual(SQL("%s BETWEEN 31 AND 60", age)),
+            "b61_90": residual(SQL("%s BETWEEN 61 AND 90", age)),
+            "b90": residual(SQL("%s > 90", age)),
+        }
+
+    @api.model
+    def _crm_receivable_lines_sql(self, columns, group_by, condition=None):
+        """``SELECT columns`` over the receivable lines of the current company tree
+        (:meth:`_crm_receivable_query`) joined to their move ``m`` and partner ``p``,
+        filtered by ``condition`` and grouped by ``group_by`` (SQL objects)."""
+        query = self._crm_receivable_query()
+        return SQL(
+            """
+            SELECT %(columns)s
+              FROM %(from)s
+              JOIN res_partner p ON p.id = account_move_line.partner_id
+              JOIN account_move m ON m.id = account_move_line.move_id
+             WHERE %(where)s AND %(condition)s
+          GROUP BY %(group_by)s
+            """,
+            columns=SQL(", ").join(columns),
+            where=query.where_clause or SQL("TRUE"),
+            condition=condition or SQL("TRUE"),
+            group_by=group_by,
+            **{"from": query.from_clause},
+        )
+
+    @api.model
     def _crm_finance_figures(self, commercial_ids):
         """Every card figure of ``commercial_ids`` in two queries.
 
@@ -503,48 +563,24 @@ class ResPartner(models.Model):
         self.env["sale.order"].flush_model()
         self.env["sale.order.line"].flush_model(["untaxed_amount_to_invoice"])
         self.flush_model(["commercial_partner_id"])
-        today = fields.Date.context_today(self)
-        query = self._crm_receivable_query()
-        open_ = SQL("account_move_line.reconciled IS NOT TRUE")
-        age = SQL("(%s::date - account_move_line.date_maturity)", today)
-        rows = self.env.execute_query_dict(
+        columns = [SQL("p.commercial_partner_id AS cid")]
+        columns += [
+            SQL("%s AS %s", expr, SQL.identifier(name))
+            for name, expr in self._crm_open_receivable_columns().items()
+        ]
+        columns += [
+            SQL("MAX(m.invoice_date) FILTER (WHERE m.move_type = 'out_invoice') AS last_invoice"),
             SQL(
-                """
-            SELECT p.commercial_partner_id AS cid,
-                   SUM(account_move_line.amount_residual) FILTER (WHERE %(open)s) AS balance,
-                   SUM(account_move_line.amount_residual)
-                       FILTER (WHERE %(open)s AND %(age)s > 0) AS overdue,
-                   MAX(%(age)s) FILTER (WHERE %(open)s AND %(age)s > 0
-                                         AND account_move_line.amount_residual > 0) AS days,
-                   COUNT(DISTINCT account_move_line.move_id)
-                       FILTER (WHERE %(open)s AND m.move_type IN ('out_invoice', 'out_refund'))
-                       AS open_invoices,
-                   SUM(account_move_line.amount_residual)
-                       FILTER (WHERE %(open)s AND (%(age)s <= 0
-                               OR account_move_line.date_maturity IS NULL)) AS not_due,
-                   SUM(account_move_line.amount_residual)
-                       FILTER (WHERE %(open)s AND %(age)s BETWEEN 1 AND 30) AS b1_30,
-                   SUM(account_move_line.amount_residual)
-                       FILTER (WHERE %(open)s AND %(age)s BETWEEN 31 AND 60) AS b31_60,
-                   SUM(account_move_line.amount_residual)
-                       FILTER (WHERE %(open)s AND %(age)s BETWEEN 61 AND 90) AS b61_90,
-                   SUM(account_move_line.amount_residual)
-                       FILTER (WHERE %(open)s AND %(age)s > 90) AS b90,
-                   MAX(m.invoice_date) FILTER (WHERE m.move_type = 'out_invoice') AS last_invoice,
-                   MAX(account_move_line.date)
-                       FILTER (WHERE m.move_type = 'entry' AND account_move_line.balance < 0)
-                       AS last_payment,
-                   COUNT(DISTINCT m.origin_payment_id) AS payments
-              FROM %(from)s
-              JOIN res_partner p ON p.id = account_move_line.partner_id
-              JOIN account_move m ON m.id = account_move_line.move_id
-             WHERE p.commercial_partner_id IN %(ids)s AND %(where)s
-          GROUP BY p.commercial_partner_id
-                """,
-                open=open_,
-                age=age,
-                ids=tuple(commercial_ids),
-                **{"from": query.from_clause, "where": query.where_clause or SQL("TRUE")},
+                "MAX(account_move_line.date) FILTER (WHERE m.move_type = 'entry' "
+                "AND account_move_line.balance < 0) AS last_payment"
+            ),
+            SQL("COUNT(DISTINCT m.origin_payment_id) AS payments"),
+        ]
+        rows = self.env.execute_query_dict(
+            self._crm_receivable_lines_sql(
+                columns,
+                SQL("p.commercial_partner_id"),
+                SQL("p.commercial_partner_id IN %s", tuple(commercial_ids)),
             )
         )
         figures = {row.pop("cid"): row for row in rows}

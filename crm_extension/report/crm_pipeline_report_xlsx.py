@@ -1,8 +1,10 @@
 import base64
 import tempfile
+from datetime import timedelta
+from functools import partial
 
 import xlsxwriter
-from xlsxwriter.utility import xl_rowcol_to_cell
+from xlsxwriter.utility import datetime_to_excel_datetime, xl_rowcol_to_cell
 
 from odoo import api, fields, models
 from odoo.fields import Domain
@@ -26,6 +28,7 @@ ORDER_COLUMNS = [
     ("days_to_close", "float"),
 ]
 BATCH = 5000
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADER_ROW = 2  # rows 0-1: title and the applied filters
 
 
@@ -34,20 +37,31 @@ class CrmPipelineReport(models.Model):
 
     # ---------------------------------------------------------------- actions
     @api.model
-    def action_export_xlsx(self, domain=None, filters_label=None):
-        """Download the analysis of the orders of ``domain`` the user may see."""
-        domain = domain or []
+    def action_export_xlsx(self, domain=None, filters_label=None, receivable_domain=None):
+        """Download the analysis of the orders of ``domain`` the user may see, and the
+        receivables of ``receivable_domain`` (on ``crm.receivable.report``) when given."""
+        return self._xlsx_download(
+            lambda fileobj: self._xlsx_write(
+                fileobj,
+                domain or [],
+                filters_label=filters_label,
+                receivable_domain=receivable_domain,
+            ),
+            self.env._("pipeline_analysis_%(date)s.xlsx", date=fields.Date.context_today(self)),
+        )
+
+    @api.model
+    def _xlsx_download(self, write, filename):
+        """The download action of the workbook that ``write(fileobj)`` writes."""
         with tempfile.TemporaryFile() as tmp:
-            self._xlsx_write(tmp, domain, filters_label=filters_label)
+            write(tmp)
             tmp.seek(0)
             data = tmp.read()
         attachment = self.env["ir.attachment"].create(
             {
-                "name": self.env._(
-                    "pipeline_analysis_%(date)s.xlsx", date=fields.Date.context_today(self)
-                ),
+                "name": filename,
                 "datas": base64.b64encode(data),
-                "mimetype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "mimetype": XLSX_MIMETYPE,
                 "res_model": self._name,
             }
         )
@@ -57,17 +71,82 @@ class CrmPipelineReport(models.Model):
             "target": "download",
         }
 
+    @api.autovacuum
+    def _gc_xlsx_exports(self):
+        """Drop the Excel exports older than a day: they are downloaded at once, and
+        a large one weighs megabytes in the filestore."""
+        # sudo: the files of every user, which nobody else may read or delete
+        old = (
+            self.env["ir.attachment"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "in", (0, False)),
+                    ("mimetype", "=", XLSX_MIMETYPE),
+                    ("create_date", "<", fields.Datetime.now() - timedelta(days=1)),
+                ]
+            )
+        )
+        old.unlink()
+        return len(old)
+
     # ---------------------------------------------------------------- workbook
     @api.model
-    def _xlsx_write(self, fileobj, domain, filters_label=None):
+    def _xlsx_write(self, fileobj, domain, filters_label=None, receivable_domain=None):
         """Write the workbook of the analysis of ``domain`` into ``fileobj``.
 
         Everything is searched as the current user (record rules apply). Rows are
         streamed in batches with xlsxwriter's ``constant_memory`` mode: memory does not
-        grow with the number of rows.
+        grow with the number of rows. A "Receivables" sheet (``receivable_domain`` on
+        the receivables analysis) is added only for users who may see the figures of
+        the customer card.
 
         :returns: number of order rows written
         """
+        workbook, fmt = self._xlsx_workbook(fileobj)
+        filters_text = self.env._(
+            "Filters: %(filters)s", filters=filters_label or self._xlsx_describe(domain)
+        )
+        Receivable = self.env["crm.receivable.report"]
+        with_receivables = receivable_domain is not None and Receivable.has_access("read")
+        # sheets are created in display order; constant_memory writes each row-wise
+        summary = self._xlsx_sheet(
+            workbook, self.env._("Summary"), self.env._("Pipeline Analysis"), filters_text, fmt
+        )
+        orders = self._xlsx_sheet(
+            workbook,
+            self.env._("Orders"),
+            self.env._("Pipeline Analysis: Orders"),
+            filters_text,
+            fmt,
+        )
+        stages = self._xlsx_sheet(
+            workbook,
+            self.env._("Stages"),
+            self.env._("Pipeline Analysis: Stage Conversion"),
+            filters_text,
+            fmt,
+        )
+        if with_receivables:
+            receivables = self._xlsx_sheet(
+                workbook,
+                self.env._("Receivables"),
+                self.env._("Receivables Analysis"),
+                filters_text,
+                fmt,
+            )
+        self._xlsx_summary_sheet(workbook, summary, domain, fmt)
+        count = self._xlsx_orders_sheet(orders, domain, fmt)
+        self._xlsx_stages_sheet(stages, domain, fmt)
+        if with_receivables:
+            Receivable._xlsx_receivables_sheet(receivables, receivable_domain, fmt)
+        workbook.close()
+        return count
+
+    @api.model
+    def _xlsx_workbook(self, fileobj):
+        """A streaming workbook on ``fileobj`` and its formats by name."""
         workbook = xlsxwriter.Workbook(fileobj, {"constant_memory": True, "in_memory": False})
         currency = self.env.company.currency_id
         decimals = "." + "0" * currency.decimal_places if currency.decimal_places else ""
@@ -89,26 +168,16 @@ class CrmPipelineReport(models.Model):
             "total_money": workbook.add_format({"bold": True, "top": 1, "num_format": money}),
             "total_float": workbook.add_format({"bold": True, "top": 1, "num_format": "#,##0.00"}),
         }
-        filters_text = self.env._(
-            "Filters: %(filters)s", filters=filters_label or self._xlsx_describe(domain)
-        )
-        # sheets are created in display order; constant_memory writes each row-wise
-        summary = workbook.add_worksheet(self.env._("Summary"))
-        orders = workbook.add_worksheet(self.env._("Orders"))
-        stages = workbook.add_worksheet(self.env._("Stages"))
-        for sheet, title in (
-            (summary, self.env._("Pipeline Analysis")),
-            (orders, self.env._("Pipeline Analysis: Orders")),
-            (stages, self.env._("Pipeline Analysis: Stage Conversion")),
-        ):
-            sheet.write(0, 0, title, fmt["title"])
-            sheet.write(1, 0, filters_text, fmt["filters"])
-            sheet.freeze_panes(HEADER_ROW + 1, 0)
-        self._xlsx_summary_sheet(workbook, summary, domain, fmt)
-        count = self._xlsx_orders_sheet(orders, domain, fmt)
-        self._xlsx_stages_sheet(stages, domain, fmt)
-        workbook.close()
-        return count
+        return workbook, fmt
+
+    @api.model
+    def _xlsx_sheet(self, workbook, name, title, filters_text, fmt):
+        """A new sheet with its title, the applied filters and a frozen header row."""
+        sheet = workbook.add_worksheet(name)
+        sheet.write(0, 0, title, fmt["title"])
+        sheet.write(1, 0, filters_text, fmt["filters"])
+        sheet.freeze_panes(HEADER_ROW + 1, 0)
+        return sheet
 
     def _xlsx_describe(self, domain):
         return str(Domain(domain)) if domain else self.env._("none")
@@ -178,6 +247,7 @@ class CrmPipelineReport(models.Model):
             self._fields[name].get_description(self.env)["string"] for name, _kind in ORDER_COLUMNS
         ]
         self._xlsx_header(sheet, labels, fmt, widths={0: 14, 2: 28})
+        plan = self._xlsx_column_plan(sheet, ORDER_COLUMNS, fmt)
         money_cols = [i for i, (_n, kind) in enumerate(ORDER_COLUMNS) if kind == "money"]
         totals = dict.fromkeys(money_cols, 0.0)
         row = HEADER_ROW
@@ -187,36 +257,87 @@ class CrmPipelineReport(models.Model):
             if not batch:
                 break
             last_id = batch[-1][0]
-            names = self._xlsx_names(batch)
-            for values in batch:
-                row += 1
-                for col, ((name, kind), value) in enumerate(
-                    zip(ORDER_COLUMNS, values[1:], strict=False)
-                ):
-                    if value is None or value is False:
-                        continue
-                    if kind == "m2o":
-                        sheet.write_string(row, col, names[name].get(value, ""))
-                    elif kind == "text":
-                        sheet.write_string(row, col, value)
-                    elif kind == "date":
-                        sheet.write_datetime(row, col, value, fmt["date"])
-                    else:
-                        sheet.write_number(row, col, value, fmt[kind])
-                        if kind == "money":
-                            totals[col] += value
+            row = self._xlsx_write_batch(row, batch, plan, self._xlsx_names(batch))
+            for col in money_cols:
+                # added in row order, like Excel's SUBTOTAL: the same cached total
+                total = totals[col]
+                for values in batch:
+                    if (value := values[col + 1]) is not None:
+                        total += value
+                totals[col] = total
+        self._xlsx_totals_row(sheet, row, totals, fmt)
+        if row > HEADER_ROW:
+            sheet.autofilter(HEADER_ROW, 0, row, len(ORDER_COLUMNS) - 1)
+        return row - HEADER_ROW
+
+    def _xlsx_totals_row(self, sheet, row, totals, fmt):
+        """A "Total" row under the data rows (which end at ``row``): a SUBTOTAL formula
+        per column of ``totals`` {column: cached value}."""
         first, last = HEADER_ROW + 2, row + 1  # 1-based Excel rows of the data
         sheet.write(row + 1, 0, self.env._("Total"), fmt["total_label"])
         for col, total in totals.items():
             cell_range = "{0}{1}:{0}{2}".format(
                 xl_rowcol_to_cell(0, col)[:-1], first, max(last - 1, first)
             )
-            sheet.write_formula(
-                row + 1, col, f"=SUBTOTAL(9,{cell_range})", fmt["total_money"], total
-            )
-        if row > HEADER_ROW:
-            sheet.autofilter(HEADER_ROW, 0, row, len(ORDER_COLUMNS) - 1)
-        return row - HEADER_ROW
+            total_fmt = fmt["total_money"] if isinstance(total, float) else fmt["total_int"]
+            sheet.write_formula(row + 1, col, f"=SUBTOTAL(9,{cell_range})", total_fmt, total)
+
+    @api.model
+    def _xlsx_column_plan(self, sheet, columns, fmt):
+        """How to write the ``columns`` [(field name, kind)] of a row, decided once.
+
+        Per-cell cost dominates large exports (xlsxwriter builds each cell's XML): each
+        column gets its typed writer and format here, dates are converted to Excel
+        serials like ``write_datetime`` does, so that the row loop has no ORM and no
+        per-cell type dispatch. Column ``i`` is ``values[i + 1]`` (``values[0]`` is the
+        row id).
+        """
+        plan = {"texts": [], "m2os": [], "dates": [], "numbers": []}
+        for col, (name, kind) in enumerate(columns):
+            index = col + 1
+            if kind == "text":
+                plan["texts"].append((col, index))
+            elif kind == "m2o":
+                plan["m2os"].append((col, index, name))
+            elif kind == "date":
+                plan["dates"].append((col, index))
+            else:
+                plan["numbers"].append((col, index, fmt[kind]))
+        plan["write_string"] = sheet.write_string
+        plan["write_number"] = sheet.write_number
+        plan["date_fmt"] = fmt["date"]
+        plan["to_serial"] = partial(
+            datetime_to_excel_datetime,
+            date_1904=sheet.date_1904,
+            remove_timezone=sheet.remove_timezone,
+        )
+        return plan
+
+    @api.model
+    def _xlsx_write_batch(self, row, batch, plan, names):
+        """Write the rows of ``batch`` after ``row`` with ``plan``; ``names`` gives the
+        display names of the many2one values by field. Returns the last row written."""
+        write_string, write_number = plan["write_string"], plan["write_number"]
+        to_serial, date_fmt = plan["to_serial"], plan["date_fmt"]
+        texts, dates, numbers = plan["texts"], plan["dates"], plan["numbers"]
+        m2os = [(col, index, names[name]) for col, index, name in plan["m2os"]]
+        for values in batch:
+            row += 1
+            # the order of a row's cells does not matter: xlsxwriter writes the row,
+            # column by column, when the next one starts
+            for col, index in texts:
+                if (value := values[index]) is not None:
+                    write_string(row, col, value)
+            for col, index, labels_by_id in m2os:
+                if value := values[index]:
+                    write_string(row, col, labels_by_id.get(value, ""))
+            for col, index in dates:
+                if value := values[index]:
+                    write_number(row, col, to_serial(value), date_fmt)
+            for col, index, number_fmt in numbers:
+                if (value := values[index]) is not None:
+                    write_number(row, col, value, number_fmt)
+        return row
 
     def _xlsx_fetch_batch(self, domain, last_id):
         """Next rows after ``last_id`` (keyset pagination), searched as the user."""
@@ -226,14 +347,17 @@ class CrmPipelineReport(models.Model):
         ]
         return self.env.execute_query(query.select(*columns))
 
-    def _xlsx_names(self, batch):
-        """Display names of the many2one values of ``batch``, one query per model."""
+    def _xlsx_names(self, batch, columns=None, model=None):
+        """Display names of the many2one values of ``batch``, one query per model.
+        ``columns`` (default: the orders') are fields of ``model`` (default: this
+        one); ``values[0]`` is the id."""
+        model = self if model is None else model
         names = {}
-        for col, (name, kind) in enumerate(ORDER_COLUMNS, 1):
+        for col, (name, kind) in enumerate(columns or ORDER_COLUMNS, 1):
             if kind != "m2o":
                 continue
             ids = {values[col] for values in batch if values[col]}
-            records = self.env[self._fields[name].comodel_name].browse(ids)
+            records = self.env[model._fields[name].comodel_name].browse(ids)
             names[name] = {record.id: record.display_name for record in records}
         return names
 
