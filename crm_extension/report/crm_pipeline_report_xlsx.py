@@ -4,7 +4,12 @@ from datetime import timedelta
 from functools import partial
 
 import xlsxwriter
-from xlsxwriter.utility import datetime_to_excel_datetime, xl_rowcol_to_cell
+from xlsxwriter.utility import xl_rowcol_to_cell
+
+try:
+    from xlsxwriter.utility import datetime_to_excel_datetime
+except ImportError:  # XlsxWriter 3.2+ (newer than Odoo's 3.0.2/3.1.9) made it private
+    from xlsxwriter.utility import _datetime_to_excel_datetime as datetime_to_excel_datetime
 
 from odoo import api, fields, models
 from odoo.fields import Domain
