@@ -22,6 +22,9 @@ DB = sys.argv[1] if len(sys.argv) > 1 else "crm_demo"
 SHOTS = {
     "order_pipeline": "/odoo/action-crm_extension.sale_order_action_pipeline",
     "customer_pipeline": "/odoo/action-crm_extension.res_partner_action_pipeline",
+    "invoicing_dashboard": "/odoo/action-account.open_account_journal_dashboard_kanban",
+    "quotes_to_invoice": "/odoo/action-crm_extension.sale_order_action_accounting_queue",
+    "receivables_analysis": "/odoo/action-crm_extension.crm_receivable_report_action",
 }
 DOCS = pathlib.Path(__file__).resolve().parent.parent / "docs"
 
