@@ -139,3 +139,14 @@ class PipelineCommon(AccountTestInvoicingCommon):
                 ("crm_stage_id", "!=", False),
             ]
         )
+
+
+class BridgeCommon(PipelineCommon):
+    """The company of the tests sends orders to ``billing`` for review."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.company_data["company"]
+        cls.company.crm_accounting_user_ids = cls.billing
+        cls.company.crm_invoice_mode = "review"

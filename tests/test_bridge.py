@@ -9,18 +9,11 @@ from odoo.tests import new_test_user, tagged
 
 from odoo.addons.sale.models.sale_order import SaleOrder
 
-from .common import PipelineCommon
+from .common import BridgeCommon
 
 
 @tagged("post_install", "-at_install")
-class TestBridge(PipelineCommon):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.company = cls.company_data["company"]
-        cls.company.crm_accounting_user_ids = cls.billing
-        cls.company.crm_invoice_mode = "review"
-
+class TestBridge(BridgeCommon):
     # ------------------------------------------------------------ helpers
     def _requested(self, **vals):
         order = self._quotation(**vals)

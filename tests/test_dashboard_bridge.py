@@ -5,17 +5,14 @@ from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
-from .common import PipelineCommon
+from .common import BridgeCommon
 
 
 @tagged("post_install", "-at_install")
-class TestDashboardBridgeTiles(PipelineCommon):
+class TestDashboardBridgeTiles(BridgeCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company = cls.company_data["company"]
-        cls.company.crm_accounting_user_ids = cls.billing
-        cls.company.crm_invoice_mode = "review"
         cls.order_a = cls._quotation()
         cls.order_b = cls._quotation()
         cls.order_c = cls._quotation(user=cls.other_salesman)
