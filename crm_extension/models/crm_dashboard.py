@@ -125,21 +125,19 @@ class CrmDashboard(models.AbstractModel):
             "sale.order",
             mine + [("state", "=", "sent")],
         )
-        if "accounting_state" in self.env["sale.order"]._fields:
-            # the quote-to-invoice bridge (issue 3) is installed
-            add(
-                "waiting_accounting",
-                self.env._("Quotes waiting for accounting"),
-                "sale.order",
-                mine + [("accounting_state", "=", "requested")],
-            )
-            add(
-                "rejected",
-                self.env._("Quotes rejected by accounting"),
-                "sale.order",
-                mine + [("accounting_state", "=", "rejected")],
-                danger=True,
-            )
+        add(
+            "waiting_accounting",
+            self.env._("Quotes waiting for accounting"),
+            "sale.order",
+            mine + [("accounting_state", "=", "requested")],
+        )
+        add(
+            "rejected",
+            self.env._("Quotes rejected by accounting"),
+            "sale.order",
+            mine + [("accounting_state", "=", "rejected")],
+            danger=True,
+        )
         activities = [("user_id", "in", users.ids)]
         add(
             "activities_today",

@@ -164,11 +164,7 @@ class CrmPipelineMixin(models.AbstractModel):
     def _crm_schedule_stage_activity(self, stage):
         now = fields.Datetime.now()
         due = now + stage._activity_due_delta()
-        by_owner = {}
-        for record in self:
-            owner = record._crm_stage_owner() or self.env.user
-            by_owner.setdefault(owner, self.browse())
-            by_owner[owner] |= record
+        by_owner = self.grouped(lambda record: record._crm_stage_owner() or self.env.user)
         for owner, records in by_owner.items():
             tz = pytz.timezone(owner.tz or self.env.user.tz or "UTC")
             deadline = pytz.utc.localize(due).astimezone(tz).date()
@@ -188,12 +184,8 @@ class CrmPipelineMixin(models.AbstractModel):
         self.with_context(crm_stage_automatic=True).write({"pipeline_stage_id": stage.id})
         if self.env.context.get("crm_stage_init"):
             return
-        for record in self:
-            record.message_post(
-                body=self.env._(
-                    "Moved to stage %(stage)s automatically: %(reason)s",
-                    stage=stage.name,
-                    reason=reason,
-                ),
-                subtype_xmlid="mail.mt_note",
-            )
+        # one note for all of them in one query (document events move orders in batches)
+        body = self.env._(
+            "Moved to stage %(stage)s automatically: %(reason)s", stage=stage.name, reason=reason
+        )
+        self._message_log_batch(dict.fromkeys(self.ids, body))

@@ -143,18 +143,13 @@ class ResPartner(models.Model):
             partner.crm_days_since_contact = days or 0
 
     def _search_crm_days_since_contact(self, operator, value):
-        ops = {
-            ">=": lambda a, b: a >= b,
-            ">": lambda a, b: a > b,
-            "<=": lambda a, b: a <= b,
-            "<": lambda a, b: a < b,
-        }
-        if operator not in ops or not isinstance(value, int):
+        if operator not in (">=", ">", "<=", "<") or not isinstance(value, int):
             return NotImplemented
+        compare = OPERATORS[operator]
         match = [
             pid
             for pid, (_day, days) in self._crm_last_contacts().items()
-            if days is not None and ops[operator](days, value)
+            if days is not None and compare(days, value)
         ]
         return [("commercial_partner_id", "in", match)]
 
@@ -657,25 +652,20 @@ class ResPartner(models.Model):
             for value, ids in by_value.items():
                 self.browse(ids).with_prefetch(self._prefetch_ids)[fname] = value
 
-    def _crm_search_figure(self, fname, sql_value, operator, value):
-        """Domain on commercial partners whose figure ``sql_value`` satisfies the
-        condition; partners without receivables count as 0. Scoped like the card."""
+    def _crm_search_figure(self, fname, column, operator, value):
+        """Domain on commercial partners whose figure (``column`` of
+        :meth:`_crm_open_receivable_columns`) satisfies the condition; partners without
+        receivables count as 0. Scoped like the card."""
         # a search on a figure tells as much as reading it
         self._check_field_access(self._fields[fname], "read")
         if operator not in OPERATORS:
             return NotImplemented
-        query = self._crm_receivable_query()
+        commercial = SQL("p.commercial_partner_id")
         rows = self.env.execute_query(
-            SQL(
-                """
-            SELECT p.commercial_partner_id, %(value)s
-              FROM %(from)s
-              JOIN res_partner p ON p.id = account_move_line.partner_id
-             WHERE account_move_line.reconciled IS NOT TRUE AND %(where)s
-          GROUP BY p.commercial_partner_id
-                """,
-                value=sql_value,
-                **{"from": query.from_clause, "where": query.where_clause or SQL("TRUE")},
+            self._crm_receivable_lines_sql(
+                [commercial, self._crm_open_receivable_columns()[column]],
+                commercial,
+                SQL("account_move_line.reconciled IS NOT TRUE"),
             )
         )
         compare = OPERATORS[operator]
@@ -690,36 +680,13 @@ class ResPartner(models.Model):
         return domain
 
     def _search_crm_open_balance(self, operator, value):
-        return self._crm_search_figure(
-            "crm_open_balance", SQL("SUM(account_move_line.amount_residual)"), operator, value
-        )
+        return self._crm_search_figure("crm_open_balance", "balance", operator, value)
 
     def _search_crm_overdue_amount(self, operator, value):
-        return self._crm_search_figure(
-            "crm_overdue_amount",
-            SQL(
-                "COALESCE(SUM(account_move_line.amount_residual) FILTER "
-                "(WHERE account_move_line.date_maturity < %s), 0)",
-                fields.Date.context_today(self),
-            ),
-            operator,
-            value,
-        )
+        return self._crm_search_figure("crm_overdue_amount", "overdue", operator, value)
 
     def _search_crm_overdue_days(self, operator, value):
-        today = fields.Date.context_today(self)
-        return self._crm_search_figure(
-            "crm_overdue_days",
-            SQL(
-                "COALESCE(MAX(%s::date - account_move_line.date_maturity) FILTER "
-                "(WHERE account_move_line.date_maturity < %s "
-                "AND account_move_line.amount_residual > 0), 0)",
-                today,
-                today,
-            ),
-            operator,
-            value,
-        )
+        return self._crm_search_figure("crm_overdue_days", "days", operator, value)
 
     def _order_field_to_sql(self, alias, field_name, direction, nulls, query):
         """Sort customers by open balance (a computed figure), scoped like the card."""

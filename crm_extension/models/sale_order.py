@@ -258,20 +258,22 @@ class SaleOrder(models.Model):
                 "accounting_reject_reason": False,
             }
         )
-        todo = self.env.ref("mail.mail_activity_data_todo")
-        for order in self:
-            order.message_post(
-                body=self.env._("Sent to accounting by %(user)s.", user=self.env.user.name),
-                message_type="comment",
-                subtype_xmlid="mail.mt_note",
+        self._message_log_batch(
+            dict.fromkeys(
+                self.ids,
+                self.env._("Sent to accounting by %(user)s.", user=self.env.user.name),
             )
-            responsible = order._crm_accounting_responsibles()[:1]
-            if responsible:
+        )
+        for orders in self.grouped("company_id").values():
+            # the responsible depends on the company only
+            responsible = orders[:1]._crm_accounting_responsibles()[:1]
+            if not responsible:
+                continue
+            for order in orders:
                 order.sudo().activity_schedule(
-                    act_type_xmlid="mail.mail_activity_data_todo",
+                    "mail.mail_activity_data_todo",
                     summary=self.env._("Invoice %(order)s", order=order.name),
                     user_id=responsible.id,
-                    activity_type_id=todo.id,
                 )
         to_invoice = self.filtered(lambda o: o.company_id.crm_invoice_mode in ("draft", "posted"))
         if to_invoice:
