@@ -1,17 +1,26 @@
-"""Benchmark of the pipeline analysis Excel export (issue 5).
+"""Benchmark of the pipeline analysis Excel export (issue 5), with two references
+measured in the same run on the same rows:
 
-Seeds N quotations by SQL (copies of one ORM-created order, in a transaction that is
-rolled back), then measures ``crm.pipeline.report._xlsx_write`` as an admin user:
-rows per second of wall time and of the process's CPU time (the machine is shared: wall
-time varies with the load of others, CPU time much less; the database's own time is in
-neither) and peak Python memory (second run under tracemalloc).
+- **xlsxwriter alone**: the cells of the "Orders" sheet, already computed and held in
+  memory, written with xlsxwriter's public ``write_string``/``write_number`` in
+  ``constant_memory`` mode: the library's own cost on this machine, the ceiling of any
+  export built on it;
+- **native Odoo**: the web client's *Export → XLSX* (``/web/export/xlsx``, through Odoo's
+  WSGI application, as admin) of the same analysis rows and the same 14 columns.
 
-    .venv/bin/python bench/bench_export.py -d <db> [--rows 10000 100000]
+For each size it prints seconds, rows per second of wall time and of the process's CPU
+time (the database's own time is in neither), the ratios, and the peak Python memory of
+our export (second run, under tracemalloc).
 
-The database must have crm_extension installed. Nothing is committed.
+    .venv/bin/python bench/bench_export.py -d <db> [--rows 10000 100000] [--no-native]
+
+The native export needs committed data and a login, so the benchmark works in a copy of
+<db> (``<db>_bench_export``, created from it as a template and dropped at the end); <db>
+must have crm_extension installed and no open connection.
 """
 
-import resource
+import json
+import subprocess
 import tempfile
 import time
 import tracemalloc
@@ -19,8 +28,11 @@ import tracemalloc
 from common import parse_args
 from common import registry as open_registry
 
+PASSWORD = "bench-export"  # noqa: S105 - of the admin of the throwaway copy only
+
 
 def seed(env, rows):
+    """``rows`` quotations: one created by the ORM, the others SQL copies of it."""
     from odoo import Command
 
     partner = env["res.partner"].create({"name": "Bench customer", "customer_rank": 1})
@@ -28,7 +40,7 @@ def seed(env, rows):
     template = env["sale.order"].create(
         {
             "partner_id": partner.id,
-            "user_id": env.user.id,
+            "user_id": env.ref("base.user_admin").id,
             "order_line": [Command.create({"product_id": product.id, "price_unit": 123.45})],
         }
     )
@@ -49,53 +61,191 @@ def seed(env, rows):
         (rows - 1, template.id),
     )
     cr.execute("ANALYZE sale_order")
-    return [("id", ">=", template.id)], template
+    return [("id", ">=", template.id)]
 
 
-def measure(env, domain):
-    Report = env["crm.pipeline.report"]
+def timed(func):
+    """(result, wall seconds, CPU seconds of this process) of ``func()``."""
+    start, cpu_start = time.perf_counter(), time.process_time()
+    result = func()
+    return result, time.perf_counter() - start, time.process_time() - cpu_start
+
+
+def measure_ours(Report, domain):
     with tempfile.TemporaryFile() as tmp:
-        start, cpu_start = time.perf_counter(), time.process_time()
-        count = Report._xlsx_write(tmp, domain)
-        elapsed = time.perf_counter() - start
-        cpu = time.process_time() - cpu_start
-        size = tmp.tell()
-    env.invalidate_all()
+        count, wall, cpu = timed(lambda: Report._xlsx_write(tmp, domain))
+    Report.env.invalidate_all()
     tracemalloc.start()
     with tempfile.TemporaryFile() as tmp:
         Report._xlsx_write(tmp, domain)
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    env.invalidate_all()
-    return count, elapsed, cpu, peak, size
+    Report.env.invalidate_all()
+    return count, wall, cpu, peak
 
 
-def main():
-    args = parse_args(__doc__, [("--rows", int, [10000, 100000], "+")])
+def orders_cells(Report, domain):
+    """The cells of the export's "Orders" sheet, per row: [(column, value, format
+    name)], computed with the export's own fetch, names and date conversion."""
+    from odoo.addons.crm_extension.report.crm_pipeline_report_xlsx import (
+        ORDER_COLUMNS,
+        datetime_to_excel_datetime,
+    )
 
+    rows, last_id = [], 0
+    while batch := Report._xlsx_fetch_batch(domain, last_id):
+        last_id = batch[-1][0]
+        names = Report._xlsx_names(batch)
+        for values in batch:
+            cells = []
+            for col, (name, kind) in enumerate(ORDER_COLUMNS):
+                value = values[col + 1]
+                if value is None or (kind in ("m2o", "date") and not value):
+                    continue
+                if kind == "m2o":
+                    value = names[name].get(value, "")
+                elif kind == "date":
+                    value = datetime_to_excel_datetime(value, False, True)
+                cells.append((col, value, None if kind in ("text", "m2o") else kind))
+            rows.append(cells)
+    return rows
+
+
+def measure_xlsxwriter(rows):
+    """Write ``rows`` (from ``orders_cells``) with nothing but xlsxwriter."""
+    import xlsxwriter
+
+    def write(fileobj):
+        workbook = xlsxwriter.Workbook(fileobj, {"constant_memory": True, "in_memory": False})
+        sheet = workbook.add_worksheet()
+        formats = {
+            kind: workbook.add_format({"num_format": num_format})
+            for kind, num_format in (("date", "yyyy-mm-dd"), ("money", "#,##0.00"), ("float", "0.0"))
+        }
+        for row, cells in enumerate(rows, 1):
+            for col, value, kind in cells:
+                if kind is None:
+                    sheet.write_string(row, col, value)
+                else:
+                    sheet.write_number(row, col, value, formats[kind])
+        workbook.close()
+        return len(rows)
+
+    with tempfile.TemporaryFile() as tmp:
+        return timed(lambda: write(tmp))
+
+
+def measure_native(database, Report, domain):
+    """Odoo's own *Export → XLSX* of the same rows and columns, through its WSGI
+    application as the web client calls it."""
+    from werkzeug.test import Client
+
+    from odoo import http
+    from odoo.addons.crm_extension.report.crm_pipeline_report_xlsx import ORDER_COLUMNS
+
+    client = Client(http.root)
+    local = {"REMOTE_ADDR": "127.0.0.1"}
+    response = client.post(
+        "/web/session/authenticate",
+        json={"params": {"db": database, "login": "admin", "password": PASSWORD}},
+        environ_base=local,
+    )
+    assert "error" not in response.json, response.json
+    sid = next(cookie.value for cookie in client.cookie_jar if cookie.name == "session_id")
+
+    class Session:  # what http.Request.csrf_token reads, as in Odoo's own export tests
+        env = Report.env
+        session = type("session", (), {"sid": sid})
+
+    fields = [
+        {
+            "name": name,
+            "label": Report._fields[name].string,
+            "type": Report._fields[name].type,
+        }
+        for name, _kind in ORDER_COLUMNS
+    ]
+    data = {
+        "model": Report._name,
+        "fields": fields,
+        "ids": False,
+        "domain": domain,
+        "import_compat": False,
+        "context": {"lang": "en_US"},
+    }
+
+    def export():
+        response = client.post(
+            "/web/export/xlsx",
+            data={"data": json.dumps(data), "csrf_token": http.Request.csrf_token(Session)},
+            environ_base=local,
+        )
+        assert response.status_code == 200, response.get_data(as_text=True)[:2000]
+        assert response.headers["Content-Type"].startswith("application/vnd.openxml")
+        return len(response.get_data())
+
+    return timed(export)
+
+
+def run(registry, rows, native):
     import odoo
     from odoo import api
 
-    registry = open_registry(args)
-    print(
-        f"{'rows':>8} {'seconds':>8} {'rows/s':>8} {'CPU s':>6} {'rows/CPU s':>10} "
-        f"{'peak MiB':>9} {'xlsx MiB':>9}"
-    )
-    for rows in args.rows:
-        with registry.cursor() as cr:
-            env = api.Environment(cr, odoo.SUPERUSER_ID, {})
-            admin = env.ref("base.user_admin")
-            env = env(user=admin.id, context={"lang": "en_US"})
-            domain, _template = seed(env(su=True), rows)
-            count, elapsed, cpu, peak, size = measure(env, domain)
+    with registry.cursor() as cr:
+        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+        admin = env.ref("base.user_admin")
+        admin.password = PASSWORD
+        domain = seed(env, rows)
+        cr.commit()
+        try:
+            Report = env(user=admin.id, context={"lang": "en_US"})["crm.pipeline.report"]
+            result = {"ours": measure_ours(Report, domain)}
+            cells = orders_cells(Report, domain)
+            result["xlsxwriter"] = measure_xlsxwriter(cells)
+            del cells
+            if native:
+                result["native"] = measure_native(cr.dbname, Report, domain)
+        finally:
             cr.rollback()
-        assert count == rows, (count, rows)
+            cr.execute("DELETE FROM sale_order WHERE id >= %s", (domain[0][2],))
+            cr.commit()
+    return result
+
+
+def main():
+    args = parse_args(
+        __doc__,
+        [("--rows", int, [10000, 100000], "+"), ("--no-native", bool, False, None)],
+    )
+    copy = f"{args.database}_bench_export"
+    pg = ["-h", args.db_host]
+    subprocess.run(["dropdb", *pg, "--if-exists", copy], check=True)
+    subprocess.run(["createdb", *pg, "-T", args.database, copy], check=True)
+    try:
+        args.database = copy
+        registry = open_registry(args)
         print(
-            f"{count:>8} {elapsed:>8.2f} {count / elapsed:>8.0f} {cpu:>6.2f} {count / cpu:>10.0f} "
-            f"{peak / 2**20:>9.1f} {size / 2**20:>9.1f}"
+            f"{'rows':>7} {'export':<17} {'seconds':>8} {'rows/s':>8} {'rows/CPU s':>10}"
+            f" {'ours/it rate':>12}"
         )
-    max_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"max RSS of the process: {max_rss:.0f} MiB")
+        for rows in args.rows:
+            result = run(registry, rows, not args.no_native)
+            count, wall, cpu, peak = result["ours"]
+            assert count == rows, (count, rows)
+            print(f"{rows:>7} {'ours':<17} {wall:>8.2f} {rows / wall:>8.0f} {rows / cpu:>10.0f}")
+            for name, label in (("xlsxwriter", "xlsxwriter alone"), ("native", "native Odoo")):
+                if name in result:
+                    _size, ref_wall, ref_cpu = result[name]
+                    print(
+                        f"{rows:>7} {label:<17} {ref_wall:>8.2f} {rows / ref_wall:>8.0f}"
+                        f" {rows / ref_cpu:>10.0f} {ref_wall / wall:>12.2f}"
+                    )
+            print(f"{rows:>7} peak Python memory of ours: {peak / 2**20:.1f} MiB")
+    finally:
+        from odoo.sql_db import close_db
+
+        close_db(copy)
+        subprocess.run(["dropdb", *pg, "--if-exists", copy], check=True)
 
 
 if __name__ == "__main__":

@@ -8,12 +8,16 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def parse_args(doc, extra=()):
-    """Parse ``-d DB --db_host HOST`` plus ``extra`` (name, type, default, nargs) options."""
+    """Parse ``-d DB --db_host HOST`` plus ``extra`` (name, type, default, nargs) options;
+    a ``bool`` type is a flag."""
     parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("-d", "--database", required=True)
     parser.add_argument("--db_host", default="127.0.0.1")
     for name, type_, default, nargs in extra:
-        parser.add_argument(name, type=type_, default=default, nargs=nargs)
+        if type_ is bool:
+            parser.add_argument(name, action="store_true")
+        else:
+            parser.add_argument(name, type=type_, default=default, nargs=nargs)
     return parser.parse_args()
 
 
