@@ -28,7 +28,7 @@ import tracemalloc
 from common import parse_args
 from common import registry as open_registry
 
-PASSWORD = "bench-export"  # noqa: S105 - of the admin of the throwaway copy only
+PASSWORD = "bench-export"  # of the admin of the throwaway copy only
 
 
 def seed(env, rows):
@@ -120,7 +120,11 @@ def measure_xlsxwriter(rows):
         sheet = workbook.add_worksheet()
         formats = {
             kind: workbook.add_format({"num_format": num_format})
-            for kind, num_format in (("date", "yyyy-mm-dd"), ("money", "#,##0.00"), ("float", "0.0"))
+            for kind, num_format in (
+                ("date", "yyyy-mm-dd"),
+                ("money", "#,##0.00"),
+                ("float", "0.0"),
+            )
         }
         for row, cells in enumerate(rows, 1):
             for col, value, kind in cells:
@@ -141,6 +145,7 @@ def measure_native(database, Report, domain):
     from werkzeug.test import Client
 
     from odoo import http
+
     from odoo.addons.crm_extension.report.crm_pipeline_report_xlsx import ORDER_COLUMNS
 
     client = Client(http.root)
