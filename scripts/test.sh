@@ -3,6 +3,7 @@
 # database is dropped. Before that, an install check: crm_extension installs with demo data,
 # upgrades and uninstalls with no warning or error in the log.
 # Extra arguments go to pytest, e.g.  scripts/test.sh -k stage  or  tests/test_stage.py
+# (given files or directories are run instead of the whole tests/)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 DB="${TEST_DB:-crm_test_$$}"
@@ -43,8 +44,11 @@ check_log "$LOGDIR/install-test.log" "install without demo data"
 
 say "Running tests/ (pytest-odoo, HttpCase tours in headless Chromium)"
 cd "$ROOT"
+# test files or directories given as arguments replace the default tests/
+targets=(tests)
+for arg in "$@"; do [[ "$arg" != -* && -e "${arg%%::*}" ]] && targets=() && break; done
 set +e
-"$VENV/bin/pytest" tests "$@" --odoo-database="$DB" --odoo-http \
+"$VENV/bin/pytest" "${targets[@]}" "$@" --odoo-database="$DB" --odoo-http \
     --odoo-addons-path="$ADDONS_PATH" --odoo-log-level=warn \
     --odoo-extra="db_host=$PGHOST" --odoo-extra="db_user=$PGUSER" -p no:cacheprovider
 rc=$?
