@@ -133,3 +133,166 @@ class TestFollowUp(CrmReportCommon):
         with self.assertQueryCount(one):  # the same count for one or four partners
             dates = partners.mapped("crm_last_contact_date")
         self.assertEqual(len(dates), 4)
+
+
+@tagged("post_install", "-at_install")
+class TestFollowUpWindows(CrmReportCommon):
+    """The "Follow-up Due" filter and the cron select the same customers: past the
+    window of their class, strictly (window + 1 days without contact)."""
+
+    DEFAULTS = {"A": 30, "B": 60, "C": 90, False: 90}
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.activity_type = cls.env.ref("crm_extension.mail_activity_type_follow_up")
+        # (class, days without contact) -> customer, last invoiced that many days ago,
+        # around every default window and around the changed ones of the tests
+        cls.customers = {}
+        for customer_class, window in cls.DEFAULTS.items():
+            for days in (window - 1, window, window + 1):
+                customer = cls._customer(
+                    f"Window {customer_class or '-'} {days}", user_id=cls.salesman.id
+                )
+                cls._invoice(customer, 100, days_ago=days)
+                customer.crm_customer_class = customer_class
+                cls.customers[customer_class, days] = customer
+        cls.all_customers = cls.env["res.partner"].union(*cls.customers.values())
+        # never reminded, never listed: no owner / a contact of a due customer
+        cls.orphan = cls._customer("Window orphan")
+        cls._invoice(cls.orphan, 100, days_ago=200)
+        cls.contact = cls.env["res.partner"].create(
+            {"name": "Window contact", "parent_id": cls.customers["A", 31].id}
+        )
+        cls.seeded = cls.all_customers | cls.orphan | cls.contact
+
+    def _expected(self, windows):
+        """The seeded customers past their window, from the seed's own figures."""
+        return self.env["res.partner"].union(
+            *(
+                customer
+                for (customer_class, days), customer in self.customers.items()
+                if days > windows[customer_class]
+            )
+        )
+
+    def _filtered(self, user=None):
+        Partner = self.env["res.partner"].with_user(user or self.env.user)
+        return Partner.search([("id", "in", self.seeded.ids), ("crm_followup_due", "=", True)])
+
+    def _remind(self):
+        activities = self.env["res.partner"]._cron_create_followup_activities()
+        reminded = activities.filtered(lambda a: a.res_id in self.seeded.ids)
+        self.assertTrue(all(a.activity_type_id == self.activity_type for a in reminded))
+        return self.env["res.partner"].browse(reminded.mapped("res_id"))
+
+    def _set_windows(self, windows):
+        settings = self.env["res.config.settings"].create(
+            {
+                "crm_followup_days_a": windows["A"],
+                "crm_followup_days_b": windows["B"],
+                "crm_followup_days_c": windows["C"],
+                "crm_followup_days_none": windows[False],
+            }
+        )
+        settings.execute()
+
+    def test_default_windows_of_every_class(self):
+        expected = self._expected(self.DEFAULTS)
+        self.assertEqual(
+            expected,
+            self.customers["A", 31]
+            | self.customers["B", 61]
+            | self.customers["C", 91]
+            | self.customers[False, 91],
+        )
+        self.assertEqual(self._filtered(), expected)
+        self.assertEqual(self._filtered(self.salesman), expected)
+        self.assertEqual(self._remind(), expected)
+        # still due (and listed) while the reminder is open, but never reminded twice
+        self.assertEqual(self._filtered(), expected)
+        self.assertFalse(self._remind())
+
+    def test_field_value_and_negated_filter(self):
+        expected = self._expected(self.DEFAULTS)
+        self.assertEqual(self.seeded.filtered("crm_followup_due"), expected)
+        not_due = self.env["res.partner"].search(
+            [("id", "in", self.seeded.ids), ("crm_followup_due", "=", False)]
+        )
+        self.assertEqual(not_due, self.seeded - expected)
+
+    def test_changed_windows_of_every_class(self):
+        # each window one day shorter or longer than the default
+        windows = {"A": 29, "B": 61, "C": 89, False: 91}
+        self._set_windows(windows)
+        self.assertEqual(self.env.company.crm_followup_days_c, 89)
+        self.assertEqual(self.env.company.crm_followup_days_none, 91)
+        expected = self._expected(windows)
+        self.assertEqual(
+            expected,
+            self.customers["A", 30]
+            | self.customers["A", 31]
+            | self.customers["C", 90]
+            | self.customers["C", 91],
+        )
+        self.assertEqual(self._filtered(), expected)
+        self.assertEqual(self._remind(), expected)
+
+    def test_changed_window_after_a_reminder(self):
+        self.assertEqual(self._remind(), self._expected(self.DEFAULTS))
+        windows = dict(self.DEFAULTS, C=89, **{"B": 59})
+        self._set_windows(windows)
+        self.assertEqual(self._filtered(), self._expected(windows))
+        # only the newly due customers get a reminder
+        self.assertEqual(
+            self._remind(),
+            self.customers["B", 60] | self.customers["C", 90],
+        )
+
+    def test_each_company_has_its_own_windows(self):
+        company_2 = self.setup_other_company()["company"]
+        company_2.write(
+            {
+                "crm_followup_days_a": 10,
+                "crm_followup_days_b": 20,
+                "crm_followup_days_c": 30,
+                "crm_followup_days_none": 40,
+            }
+        )
+        # customers of the second company, created (never contacted) 35 days ago
+        Partner = self.env["res.partner"]
+        others = {
+            customer_class: Partner.create(
+                {
+                    "name": f"Company 2 {customer_class or '-'}",
+                    "is_company": True,
+                    "customer_rank": 1,
+                    "company_id": company_2.id,
+                    "user_id": self.salesman.id,
+                    "crm_customer_class": customer_class,
+                }
+            )
+            for customer_class in ("A", "B", "C", False)
+        }
+        # class C, no company: 90 days in the current company, 30 in company 2
+        shared = self._customer("Shared customer", user_id=self.salesman.id, crm_customer_class="C")
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE res_partner SET create_date = now() - interval '35 days' WHERE id = ANY(%s)",
+            [[p.id for p in others.values()] + shared.ids],
+        )
+        Partner.invalidate_model(["create_date"])
+        self.seeded |= shared.union(*others.values())
+        self.assertEqual(others["C"].crm_days_since_contact, 35)
+        # 35 days: past A (10), B (20), C (30) of company 2, not its unclassified (40);
+        # the shared customer (no company) follows the current company
+        expected = self._expected(self.DEFAULTS) | others["A"] | others["B"] | others["C"]
+        self.assertEqual(self._filtered(), expected)
+        self.assertEqual(self._remind(), expected)
+        # and in company 2, the windows of company 2
+        self.assertEqual(
+            Partner.with_company(company_2).search(
+                [("id", "=", shared.id), ("crm_followup_due", "=", True)]
+            ),
+            shared,
+        )

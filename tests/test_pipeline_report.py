@@ -1,4 +1,5 @@
-from odoo.tests import tagged
+from odoo import Command
+from odoo.tests import new_test_user, tagged
 from odoo.tools import SQL
 
 from .common_reports import CrmPipelineReportCommon
@@ -136,3 +137,96 @@ class TestPipelineReport(CrmPipelineReportCommon):
         self.env.invalidate_all()
         with self.assertQueryCount(3):
             Report._read_group([], ["stage_id", "user_id"], aggregates)
+
+
+@tagged("post_install", "-at_install")
+class TestPipelineQueryCount(CrmPipelineReportCommon):
+    """read_group of both analyses: the same number of queries with more orders, more
+    stages and more salespeople (more rows and more groups)."""
+
+    CASES = [
+        ("crm.pipeline.report", ["stage_id"], ["nbr_quotations:sum", "weighted_amount:sum"]),
+        ("crm.pipeline.report", ["user_id"], ["nbr_quotations:sum", "revenue:sum"]),
+        ("crm.pipeline.report", ["stage_id", "user_id"], ["nbr_quotations:sum"]),
+        ("crm.pipeline.stage.report", ["stage_id"], ["nbr_entries:sum", "days_in_stage:avg"]),
+        ("crm.pipeline.stage.report", ["user_id"], ["nbr_entries:sum", "conversion_rate:avg"]),
+        ("crm.pipeline.stage.report", ["stage_id", "user_id"], ["nbr_entries:sum"]),
+    ]
+
+    def _query_count(self, user, model, groupby, aggregates):
+        Report = self.env[model].with_user(user)
+        self.env.invalidate_all()
+        before = self.env.cr.sql_log_count
+        rows = Report._read_group([], groupby, aggregates)
+        return self.env.cr.sql_log_count - before, len(rows)
+
+    def _seed_more(self):
+        """Three more stages and three more salespeople, each with orders moved through
+        the new stages (and the salesman's own orders there)."""
+        Stage = self.env["crm.pipeline.stage"].sudo()
+        stages = Stage.create(
+            [
+                {
+                    "name": f"R Extra {i}",
+                    "scope": "order",
+                    "sequence": 10 + i,
+                    "probability": 60,
+                    "company_id": self.env.company.id,
+                }
+                for i in range(3)
+            ]
+        )
+        users = self.env["res.users"]
+        for i in range(3):
+            users |= new_test_user(
+                self.env,
+                login=f"crm_rep_extra_{i}",
+                groups="sales_team.group_sale_salesman",
+                company_id=self.env.company.id,
+            )
+        Order = self.env["sale.order"].sudo()
+        for user in (*users, self.salesman):
+            for _copy in range(2):
+                order = Order.create(
+                    {
+                        "partner_id": self.customer_2.id,
+                        "user_id": user.id,
+                        "pipeline_stage_id": self.stage_new.id,
+                        "order_line": [
+                            Command.create(
+                                {
+                                    "product_id": self.product_a.id,
+                                    "price_unit": 10,
+                                    "tax_ids": [Command.clear()],
+                                }
+                            )
+                        ],
+                    }
+                )
+                for stage in stages:
+                    order.write({"pipeline_stage_id": stage.id})
+        self.env.flush_all()
+
+    def test_query_count_does_not_depend_on_orders_stages_or_salespeople(self):
+        users = (self.sale_manager, self.salesman)
+        for user in users:
+            for case in self.CASES:
+                self._query_count(user, *case)  # warm the caches (rules, groups)
+        counts = {
+            (user, index): self._query_count(user, *case)
+            for user in users
+            for index, case in enumerate(self.CASES)
+        }
+        self._seed_more()
+        for user in users:
+            for case in self.CASES:
+                self._query_count(user, *case)  # the caches the seeding cleared
+        for (user, index), (queries, rows) in counts.items():
+            model, groupby, aggregates = self.CASES[index]
+            with self.subTest(user=user.login, model=model, groupby=groupby):
+                Report = self.env[model].with_user(user)
+                self.env.invalidate_all()
+                with self.assertQueryCount(queries):
+                    grown = Report._read_group([], groupby, aggregates)
+                if user == self.sale_manager or groupby == ["stage_id"]:
+                    self.assertGreater(len(grown), rows, "more groups than before")

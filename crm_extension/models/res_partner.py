@@ -5,6 +5,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.tools import SQL
+from odoo.tools.query import Query
 
 # Who may read the customer-card figures at all; the CRM role then scopes them.
 FIGURE_GROUPS = (
@@ -57,6 +58,13 @@ class ResPartner(models.Model):
         search="_search_crm_days_since_contact",
         help="Days since the last contact (since creation when never contacted).",
     )
+    crm_followup_due = fields.Boolean(
+        string="Follow-up Due",
+        compute="_compute_crm_followup_due",
+        search="_search_crm_followup_due",
+        help="Customer with an owner, not contacted for longer than the follow-up "
+        "window of its class: the customers the daily follow-up reminder selects.",
+    )
     crm_bought_product_id = fields.Many2one(
         "product.product",
         string="Bought Product",
@@ -72,12 +80,14 @@ class ResPartner(models.Model):
     @api.model
     def _crm_last_contact_sql(self, partner_ids=None):
         """One query: (commercial partner id, last contact date, days since contact)
-        for the given commercial partners (all commercial partners when None)."""
-        members = (
-            SQL("p.commercial_partner_id = ANY(%s)", list(partner_ids))
-            if partner_ids is not None
-            else SQL("TRUE")
-        )
+        for the given commercial partners (ids or a :class:`Query` of partners; all
+        commercial partners when None)."""
+        if partner_ids is None:
+            members = SQL("TRUE")
+        elif isinstance(partner_ids, Query):
+            members = SQL("p.commercial_partner_id IN %s", partner_ids.subselect())
+        else:
+            members = SQL("p.commercial_partner_id = ANY(%s)", list(partner_ids))
         # every branch joins the members first, so that a few partners cost a few
         # index lookups, not a scan of all orders and messages
         return SQL(
@@ -152,6 +162,65 @@ class ResPartner(models.Model):
             if days is not None and compare(days, value)
         ]
         return [("commercial_partner_id", "in", match)]
+
+    @api.model
+    def _crm_followup_due_sql(self, partner_ids=None):
+        """SQL selecting ``(customer id, days since contact)`` of the customers past
+        their follow-up window: top-level customers with an owner, not contacted for
+        more days than the window of their class (:meth:`res.company._crm_followup_days`)
+        in their company, or in the current company when they have none. Limited to
+        ``partner_ids`` when given. The one selection of the follow-up cron and of the
+        "Follow-up Due" filter."""
+        domain = [("customer_rank", ">", 0), ("parent_id", "=", False), ("user_id", "!=", False)]
+        if partner_ids is not None:
+            domain.append(("id", "in", list(partner_ids)))
+        customers = self._search(domain)
+        # sudo: the windows of every company a customer may belong to, whatever the
+        # companies of the user; only the numbers of days are read
+        windows = SQL(", ").join(
+            SQL(
+                "(%s, %s, %s)",
+                company.id,
+                customer_class or "",
+                company._crm_followup_days(customer_class),
+            )
+            for company in self.env["res.company"].sudo().search([])
+            for customer_class in [*dict(CUSTOMER_CLASSES), False]
+        )
+        return SQL(
+            """
+            WITH last_contact(id, day, days) AS (%(last_contact)s),
+            followup_window(company_id, customer_class, days) AS (VALUES %(windows)s)
+            SELECT p.id, last_contact.days
+              FROM last_contact
+              JOIN res_partner p ON p.id = last_contact.id
+              JOIN followup_window fw
+                ON fw.company_id = COALESCE(p.company_id, %(company)s)
+               AND fw.customer_class = COALESCE(p.crm_customer_class, '')
+             WHERE last_contact.days > fw.days
+             ORDER BY p.id
+            """,
+            last_contact=self._crm_last_contact_sql(customers),
+            windows=windows,
+            company=self.env.company.id,
+        )
+
+    @api.model
+    def _crm_followup_due(self, partner_ids=None):
+        """{customer id: days since contact} of the customers past their follow-up
+        window (:meth:`_crm_followup_due_sql`)."""
+        self.env.flush_all()
+        return dict(self.env.execute_query(self._crm_followup_due_sql(partner_ids)))
+
+    def _compute_crm_followup_due(self):
+        due = self._crm_followup_due(self.ids) if self.ids else {}
+        for partner in self:
+            partner.crm_followup_due = partner.id in due
+
+    def _search_crm_followup_due(self, operator, value):
+        if operator != "in":
+            return NotImplemented  # the ORM negates the positive search
+        return [("id", "in", list(self._crm_followup_due()))]
 
     def _compute_crm_bought_product_id(self):
         self.crm_bought_product_id = False
@@ -275,16 +344,10 @@ class ResPartner(models.Model):
         )
         if not activity_type:
             return self.env["mail.activity"]
-        customers = self.search(
-            [
-                ("customer_rank", ">", 0),
-                ("parent_id", "=", False),
-                ("user_id", "!=", False),
-            ]
-        )
-        if not customers:
+        due = self._crm_followup_due()
+        if not due:
             return self.env["mail.activity"]
-        contacts = self._crm_last_contacts(customers.ids)
+        customers = self.browse(list(due))
         open_ids = {
             res_id
             for (res_id,) in self.env["mail.activity"]._read_group(
@@ -302,11 +365,7 @@ class ResPartner(models.Model):
         for customer in customers:
             if customer.id in open_ids:
                 continue
-            _day, days = contacts.get(customer.id, (None, 0))
-            company = customer.company_id or self.env.company
-            window = company._crm_followup_days(customer.crm_customer_class)
-            if (days or 0) <= window:
-                continue
+            days = due[customer.id]
             vals_list.append(
                 {
                     "res_model_id": model_id,
