@@ -3,7 +3,7 @@ import io
 
 import openpyxl
 
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
 from odoo.tools import SQL
 
 from .common_reports import CrmPipelineReportCommon
@@ -310,3 +310,26 @@ class TestExportXlsx(CrmPipelineReportCommon):
         )
         self.assertEqual(report._xlsx_describe([]), "none")
 
+
+@tagged("post_install", "-at_install")
+class TestExportXlsxTour(HttpCase):
+    def test_export_from_the_cog_menu_of_the_pivot(self):
+        Attachment = self.env["ir.attachment"]
+        domain = [
+            ("res_model", "=", "crm.pipeline.report"),
+            ("mimetype", "=", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        ]
+        before = Attachment.search(domain)
+        self.start_tour(
+            "/odoo/action-crm_extension.crm_pipeline_report_action",
+            "crm_extension_export_xlsx",
+            login="admin",
+        )
+        exports = Attachment.search(domain) - before
+        self.assertEqual(len(exports), 1)
+        workbook = openpyxl.load_workbook(io.BytesIO(exports.raw))
+        self.assertEqual(workbook.sheetnames, ["Summary", "Orders", "Stages"])
+        filters = workbook["Summary"]["A2"].value
+        # the facet of the action's default filter, as the user saw it
+        self.assertTrue(filters.startswith("Filters: Created On: "), filters)
+        self.assertNotIn("date", filters)
