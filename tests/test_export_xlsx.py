@@ -3,7 +3,7 @@ import io
 
 import openpyxl
 
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
 from odoo.tools import SQL
 
 from .common_reports import CrmPipelineReportCommon
@@ -11,15 +11,42 @@ from .common_reports import CrmPipelineReportCommon
 
 @tagged("post_install", "-at_install")
 class TestExportXlsx(CrmPipelineReportCommon):
-    def _export(self, user, domain=None):
+    def _export(self, user, domain=None, data_only=True):
         Report = self.env["crm.pipeline.report"].with_user(user)
         domain = [("order_id", "in", self.all_orders.ids)] + (domain or [])
         action = Report.action_export_xlsx(domain)
         self.assertEqual(action["type"], "ir.actions.act_url")
+        return self._action_workbook(action, user, data_only=data_only)
+
+    def _action_workbook(self, action, user, data_only=True):
         attachment_id = int(action["url"].split("/")[-1].split("?")[0])
         attachment = self.env["ir.attachment"].with_user(user).browse(attachment_id)
         data = base64.b64decode(attachment.datas)
-        return openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+        return openpyxl.load_workbook(io.BytesIO(data), data_only=data_only)
+
+    def _run_list_action(self, user, active_ids, active_domain):
+        """The "Export to Excel" action as the list's Actions menu runs it: with the
+        current search and the selected ids (action_menus.js executeAction)."""
+        server_action = self.env.ref("crm_extension.crm_pipeline_report_action_export_xlsx")
+        action = (
+            server_action.with_user(user)
+            .with_context(
+                active_model="crm.pipeline.report",
+                active_id=active_ids[0] if active_ids else False,
+                active_ids=active_ids,
+                active_domain=active_domain,
+            )
+            .run()
+        )
+        return self._action_workbook(action, user)
+
+    def _report_ids(self, orders):
+        return (
+            self.env["crm.pipeline.report"]
+            .sudo()
+            .search([("order_id", "in", orders.ids)], order="id")
+            .ids
+        )
 
     def _rows(self, sheet):
         """Data rows of a sheet: between the header (row 3) and the total row."""
@@ -33,7 +60,6 @@ class TestExportXlsx(CrmPipelineReportCommon):
         self.assertEqual(orders.freeze_panes, "A4")
         self.assertEqual(orders["A3"].value, "Order Reference")
         self.assertIn("Filters:", orders["A2"].value)
-        self.assertIn("order_id", orders["A2"].value)
         self.assertEqual(orders["B4"].number_format, "yyyy-mm-dd")
         self.assertIn("#,##0.00", orders["K4"].number_format)
         self.assertEqual(len(workbook["Summary"]._charts), 1)
@@ -119,7 +145,9 @@ class TestExportXlsx(CrmPipelineReportCommon):
         workbook = self._export(self.sale_manager, [("nbr_won", "=", 1)])
         data, _all = self._rows(workbook["Orders"])
         self.assertEqual([row[0] for row in data], [self.orders["O1"].name])
-        self.assertIn("nbr_won", workbook["Summary"]["A2"].value)
+        filters = workbook["Summary"]["A2"].value
+        self.assertIn("Won is 1", filters)
+        self.assertNotIn("nbr_won", filters)
 
     def test_stages_sheet_gives_conversion_and_days(self):
         workbook = self._export(self.sale_manager)
@@ -130,25 +158,42 @@ class TestExportXlsx(CrmPipelineReportCommon):
         self.assertAlmostEqual(rows["R New"][4], 2.0)
         self.assertAlmostEqual(rows["R Mid"][4], 6.0)
 
-    def test_list_action_exports_the_selected_domain_as_the_user(self):
-        server_action = self.env.ref("crm_extension.crm_pipeline_report_action_export_xlsx")
+    def test_list_action_exports_the_selected_rows(self):
+        domain = [("order_id", "in", self.all_orders.ids)]
+        selected = self._report_ids(self.orders["O1"] | self.orders["O2"] | self.orders["O4"])
+        workbook = self._run_list_action(self.salesman, selected, domain)
+        data, _all = self._rows(workbook["Orders"])
+        self.assertEqual(
+            sorted(row[0] for row in data),
+            sorted(self.orders[n].name for n in ("O1", "O2", "O4")),
+        )
+        self.assertEqual(workbook["Orders"]["A2"].value, "Filters: 3 selected rows")
+
+    def test_list_action_exports_the_search_when_the_whole_of_it_is_selected(self):
+        """Whole search selected: active_ids are its first web.active_ids_limit ids."""
+        self.env["ir.config_parameter"].sudo().set_param("web.active_ids_limit", 2)
         domain = [("order_id", "in", self.all_orders.ids), ("nbr_open", "=", 1)]
-        action = (
-            server_action.with_user(self.salesman)
-            .with_context(active_model="crm.pipeline.report", active_domain=domain)
-            .run()
+        first_ids = (
+            self.env["crm.pipeline.report"].with_user(self.salesman).search(domain, limit=2).ids
         )
-        attachment_id = int(action["url"].split("/")[-1].split("?")[0])
-        attachment = self.env["ir.attachment"].with_user(self.salesman).browse(attachment_id)
-        workbook = openpyxl.load_workbook(
-            io.BytesIO(base64.b64decode(attachment.datas)), data_only=True
-        )
+        workbook = self._run_list_action(self.salesman, first_ids, domain)
         data, _all = self._rows(workbook["Orders"])
         # open orders the salesman may see: O4 (his) and O6 (unassigned), not O3
         self.assertEqual(
             sorted(row[0] for row in data),
             sorted(self.orders[n].name for n in ("O4", "O6")),
         )
+        self.assertNotIn("selected rows", workbook["Orders"]["A2"].value)
+        # below the limit the same ids are a selection, searched as the user
+        workbook = self._run_list_action(self.salesman, first_ids[:1], domain)
+        data, _all = self._rows(workbook["Orders"])
+        self.assertEqual(len(data), 1)
+
+    def test_list_action_selection_keeps_the_users_scope(self):
+        selected = self._report_ids(self.orders["O3"] | self.orders["O4"])
+        workbook = self._run_list_action(self.salesman, selected, [])
+        data, _all = self._rows(workbook["Orders"])
+        self.assertEqual([row[0] for row in data], [self.orders["O4"].name])
 
     def test_exports_older_than_a_day_are_vacuumed(self):
         def export():
@@ -170,3 +215,121 @@ class TestExportXlsx(CrmPipelineReportCommon):
         self.assertFalse(old.exists())
         self.assertTrue(fresh.exists())
         self.assertTrue(other.exists(), "only our exports are removed")
+
+    def test_orders_total_formulas_cover_exactly_the_data_rows(self):
+        formulas = self._export(self.sale_manager, data_only=False)["Orders"]
+        cached = self._export(self.sale_manager)["Orders"]
+        # six orders in rows 4-9, the total in row 10
+        self.assertEqual(formulas["A10"].value, "Total")
+        self.assertIsNone(formulas["A11"].value)
+        sums = dict(
+            zip(
+                "KLM",
+                self.env.execute_query(
+                    SQL(
+                        """
+                        SELECT SUM(amount_untaxed), SUM(weighted_amount), SUM(revenue)
+                          FROM (%s) report WHERE order_id = ANY(%s)
+                        """,
+                        self.env["crm.pipeline.report"]._table_query,
+                        self.all_orders.ids,
+                    )
+                )[0],
+                strict=True,
+            )
+        )
+        for col, total in sums.items():
+            with self.subTest(column=col):
+                self.assertEqual(formulas[f"{col}10"].value, f"=SUBTOTAL(9,{col}4:{col}9)")
+                self.assertAlmostEqual(cached[f"{col}10"].value, float(total))
+
+    def test_totals_of_an_empty_export_are_zero_not_formulas(self):
+        formulas = self._export(self.sale_manager, [("id", "=", 0)], data_only=False)["Orders"]
+        self.assertEqual(formulas["A4"].value, "Total")
+        for col in "KLM":
+            self.assertEqual(formulas[f"{col}4"].value, 0)
+
+    def test_stages_sheet_totals_equal_sql(self):
+        workbook = self._export(self.sale_manager)
+        stages, all_rows = self._rows(workbook["Stages"])
+        total = next(row for row in all_rows if row[0] == "Total")
+        self.assertEqual(all_rows.index(total), len(stages))
+        [(entries, advanced, left, days)] = self.env.execute_query(
+            SQL(
+                """
+                SELECT COUNT(*),
+                       COUNT(*) FILTER (WHERE nst.is_lost IS NOT TRUE
+                                        AND (nst.sequence, nst.id) > (st.sequence, st.id)),
+                       COUNT(nst.id),
+                       AVG(EXTRACT(EPOCH FROM next.date - log.date) / 86400)
+                  FROM crm_pipeline_stage_log log
+                  JOIN crm_pipeline_stage st ON st.id = log.stage_to_id
+                  LEFT JOIN LATERAL (
+                        SELECT n.date, n.stage_to_id FROM crm_pipeline_stage_log n
+                         WHERE n.res_model = log.res_model AND n.res_id = log.res_id
+                           AND (n.date, n.id) > (log.date, log.id)
+                         ORDER BY n.date, n.id LIMIT 1
+                  ) next ON TRUE
+                  LEFT JOIN crm_pipeline_stage nst ON nst.id = next.stage_to_id
+                 WHERE log.res_model = 'sale.order' AND log.res_id = ANY(%s)
+                """,
+                self.all_orders.ids,
+            )
+        )
+        # 6 + 3 + 1 + 2 entries; forward: O1, O2, O3 to mid and O1 to won
+        self.assertEqual((entries, advanced, left), (12, 4, 6))
+        self.assertEqual(total[1:3], (entries, advanced))
+        # the conversion of the stage analysis: forward ÷ entries that left their stage
+        self.assertAlmostEqual(total[3], 100.0 * advanced / left)
+        self.assertAlmostEqual(total[4], float(days))
+        formulas = self._export(self.sale_manager, data_only=False)["Stages"]
+        last = 3 + len(stages)
+        self.assertEqual(formulas[f"B{last + 1}"].value, f"=SUBTOTAL(9,B4:B{last})")
+
+    def test_filters_are_written_in_words(self):
+        domain = [
+            ("user_id", "=", self.salesman.id),
+            "|",
+            ("customer_class", "=", "A"),
+            ("stage_id", "in", [self.stage_new.id, self.stage_mid.id]),
+        ]
+        filters = self._export(self.sale_manager, domain)["Summary"]["A2"].value
+        self.assertIn(f"Salesperson is {self.salesman.name}", filters)
+        self.assertIn(" and (Customer Class is A or Stage is in R New, R Mid)", filters)
+        self.assertNotIn("user_id", filters)
+        report = self.env["crm.pipeline.report"].with_user(self.sale_manager)
+        text = report.with_context(tz="UTC")._xlsx_describe(
+            [
+                ("lost_reason_id", "!=", False),
+                ("state", "in", ["sale"]),
+                ("date", ">=", "2026-03-01 00:00:00"),
+            ]
+        )
+        self.assertRegex(
+            text, r"^Lost Reason is set and Status is Sales Order and Created On >= 03/01/2026 "
+        )
+        self.assertEqual(report._xlsx_describe([]), "none")
+
+
+@tagged("post_install", "-at_install")
+class TestExportXlsxTour(HttpCase):
+    def test_export_from_the_cog_menu_of_the_pivot(self):
+        Attachment = self.env["ir.attachment"]
+        domain = [
+            ("res_model", "=", "crm.pipeline.report"),
+            ("mimetype", "=", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        ]
+        before = Attachment.search(domain)
+        self.start_tour(
+            "/odoo/action-crm_extension.crm_pipeline_report_action",
+            "crm_extension_export_xlsx",
+            login="admin",
+        )
+        exports = Attachment.search(domain) - before
+        self.assertEqual(len(exports), 1)
+        workbook = openpyxl.load_workbook(io.BytesIO(exports.raw))
+        self.assertEqual(workbook.sheetnames, ["Summary", "Orders", "Stages"])
+        filters = workbook["Summary"]["A2"].value
+        # the facet of the action's default filter, as the user saw it
+        self.assertTrue(filters.startswith("Filters: Created On: "), filters)
+        self.assertNotIn("date", filters)

@@ -201,20 +201,60 @@ class TestExportRoles(RolesCommon):
             self.assertAlmostEqual(total[col], sum(values[name] for values in expected.values()))
         self.assertIn("#,##0.00", sheet.cell(row=4, column=5).number_format)
 
-    def test_receivables_export_applies_the_users_filters_and_scope(self):
+    def _run_list_action(self, user, active_ids, active_domain):
+        """The list's "Export to Excel" with the context the web client sends."""
         server_action = self.env.ref("crm_extension.crm_receivable_report_action_export_xlsx")
+        action = (
+            server_action.with_user(user)
+            .with_context(
+                active_model="crm.receivable.report",
+                active_id=active_ids[0] if active_ids else False,
+                active_ids=active_ids,
+                active_domain=active_domain,
+            )
+            .run()
+        )
+        return self._workbook(action, user)
+
+    def test_receivables_export_applies_the_users_filters_and_scope(self):
+        # the whole search selected: active_ids are its first web.active_ids_limit ids
+        self.env["ir.config_parameter"].sudo().set_param("web.active_ids_limit", 1)
         domain = [("overdue_amount", ">", 0)]
         for user, names in ((self.sp, ["Rec Own"]), (self.mgr, ["Rec Other", "Rec Own"])):
             with self.subTest(user=user.login):
-                action = (
-                    server_action.with_user(user)
-                    .with_context(active_model="crm.receivable.report", active_domain=domain)
-                    .run()
-                )
-                workbook = self._workbook(action, user)
+                Report = self.env["crm.receivable.report"].with_user(user)
+                workbook = self._run_list_action(user, Report.search(domain, limit=1).ids, domain)
                 _header, data, _total = self._sheet_rows(workbook["Receivables"])
                 self.assertEqual([row[0] for row in data], names)
-                self.assertIn("overdue_amount", workbook["Receivables"]["A2"].value)
+                self.assertEqual(workbook["Receivables"]["A2"].value, "Filters: Overdue > 0")
+
+    def test_receivables_export_of_the_selected_rows(self):
+        rows = self.env["crm.receivable.report"].with_user(self.mgr).search([])
+        selected = rows.filtered(lambda row: row.partner_id == self.own)
+        workbook = self._run_list_action(self.mgr, selected.ids, [])
+        _header, data, _total = self._sheet_rows(workbook["Receivables"])
+        self.assertEqual([row[0] for row in data], ["Rec Own"])
+        self.assertEqual(workbook["Receivables"]["A2"].value, "Filters: 1 selected row")
+
+    def test_receivables_total_formulas_cover_exactly_the_data_rows(self):
+        action = self.env["crm.receivable.report"].with_user(self.acc).action_export_xlsx()
+        attachment_id = int(action["url"].split("/")[-1].split("?")[0])
+        raw = self.env["ir.attachment"].with_user(self.acc).browse(attachment_id).raw
+        sheet = openpyxl.load_workbook(io.BytesIO(raw), data_only=False)["Receivables"]
+        cached = self._workbook(action, self.acc)["Receivables"]
+        # two customers in rows 4-5, the total in row 6
+        self.assertEqual(sheet["A6"].value, "Total")
+        expected = self._independent_sql()
+        fields_ = self.env["crm.receivable.report"]._fields
+        header = [cell.value for cell in sheet[3]]
+        for name in MEASURES:
+            letter = openpyxl.utils.get_column_letter(header.index(fields_[name].string) + 1)
+            with self.subTest(measure=name):
+                self.assertEqual(sheet[f"{letter}6"].value, f"=SUBTOTAL(9,{letter}4:{letter}5)")
+                self.assertAlmostEqual(
+                    cached[f"{letter}6"].value,
+                    sum(values[name] for values in expected.values()),
+                )
 
     def test_no_receivables_in_exports_without_the_cards_figures(self):
         action = self.env["crm.dashboard"].with_user(self.native_sales).action_export_xlsx()

@@ -4,7 +4,7 @@ from datetime import timedelta
 from functools import partial
 
 import xlsxwriter
-from xlsxwriter.utility import xl_rowcol_to_cell
+from xlsxwriter.utility import xl_range, xl_rowcol_to_cell
 
 try:
     from xlsxwriter.utility import datetime_to_excel_datetime
@@ -12,8 +12,11 @@ except ImportError:  # XlsxWriter 3.2+ (newer than Odoo's 3.0.2/3.1.9) made it p
     from xlsxwriter.utility import _datetime_to_excel_datetime as datetime_to_excel_datetime
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 from odoo.fields import Domain
+from odoo.orm.domains import DomainAnd, DomainCondition, DomainNary
 from odoo.tools import SQL
+from odoo.tools.misc import format_date, format_datetime
 
 # (field, kind) of the "Orders" sheet; labels come from the fields
 ORDER_COLUMNS = [
@@ -54,6 +57,32 @@ class CrmPipelineReport(models.Model):
             ),
             self.env._("pipeline_analysis_%(date)s.xlsx", date=fields.Date.context_today(self)),
         )
+
+    @api.model
+    def action_export_xlsx_selection(self):
+        """The "Export to Excel" server action of the list: the selected rows, or the
+        current search when the whole of it is selected (see ``_xlsx_active_domain``)."""
+        return self.action_export_xlsx(self._xlsx_active_domain())
+
+    @api.model
+    def _xlsx_active_domain(self):
+        """The domain of the rows a server action of the list applies to.
+
+        The web client sends the search (``active_domain``) and the selected ids
+        (``active_ids``); when the whole search is selected, ``active_ids`` are its
+        first ``web.active_ids_limit`` ids. The selection is exported, unless it reached
+        that limit: then the search is, without the truncation.
+        """
+        context = self.env.context
+        active_ids = context.get("active_ids") or []
+        active_domain = context.get("active_domain")
+        # sudo: a technical setting the web client reads for every user (ir.http)
+        limit = int(
+            self.env["ir.config_parameter"].sudo().get_param("web.active_ids_limit", "20000")
+        )
+        if active_domain is not None and (not active_ids or len(active_ids) >= limit):
+            return active_domain
+        return [("id", "in", list(active_ids))]
 
     @api.model
     def _xlsx_download(self, write, filename):
@@ -172,6 +201,7 @@ class CrmPipelineReport(models.Model):
             "total_int": workbook.add_format({"bold": True, "top": 1, "num_format": "#,##0"}),
             "total_money": workbook.add_format({"bold": True, "top": 1, "num_format": money}),
             "total_float": workbook.add_format({"bold": True, "top": 1, "num_format": "#,##0.00"}),
+            "total_percent": workbook.add_format({"bold": True, "top": 1, "num_format": "0.0"}),
         }
         return workbook, fmt
 
@@ -184,8 +214,104 @@ class CrmPipelineReport(models.Model):
         sheet.freeze_panes(HEADER_ROW + 1, 0)
         return sheet
 
-    def _xlsx_describe(self, domain):
-        return str(Domain(domain)) if domain else self.env._("none")
+    def _xlsx_describe(self, domain, model=None):
+        """The filters of ``domain`` on ``model`` (default: this one) in words: each
+        condition as "<field label> <operator> <displayed value>", joined with "and" /
+        "or"; anything else (paths, negations, sub-domains) as the domain's text."""
+        domain = Domain(domain)
+        if domain.is_true():
+            return self.env._("none")
+        return self._xlsx_describe_node(domain, self if model is None else model)
+
+    def _xlsx_describe_node(self, node, model):
+        if isinstance(node, DomainCondition):
+            return self._xlsx_describe_condition(node, model) or str(node)
+        if isinstance(node, DomainNary):
+            separator = self.env._(" and ") if isinstance(node, DomainAnd) else self.env._(" or ")
+            return separator.join(
+                f"({self._xlsx_describe_node(child, model)})"
+                if isinstance(child, DomainNary)
+                else self._xlsx_describe_node(child, model)
+                for child in node.children
+            )
+        return str(node)
+
+    def _xlsx_describe_condition(self, condition, model):
+        """A simple condition in words, or None when it is not one."""
+        field = model._fields.get(condition.field_expr)
+        operator, value = condition.operator, condition.value
+        if field is None:
+            return None
+        if field.name == "id" and operator == "in" and isinstance(value, (list, tuple, set)):
+            if len(value) == 1:
+                return self.env._("1 selected row")
+            return self.env._("%(count)s selected rows", count=len(value))
+        label = field.get_description(self.env)["string"]
+        if value is False and field.type != "boolean" and operator in ("=", "!=", "in", "not in"):
+            if operator in ("=", "in"):
+                return self.env._("%(field)s is not set", field=label)
+            return self.env._("%(field)s is set", field=label)
+        operators = {
+            "=": self.env._("is"),
+            "!=": self.env._("is not"),
+            "in": self.env._("is in"),
+            "not in": self.env._("is not in"),
+            "like": self.env._("contains"),
+            "ilike": self.env._("contains"),
+            "not like": self.env._("does not contain"),
+            "not ilike": self.env._("does not contain"),
+            "<": "<",
+            ">": ">",
+            "<=": "<=",
+            ">=": ">=",
+            "child_of": self.env._("is under"),
+        }
+        if operator not in operators:
+            return None
+        if operator in ("in", "not in") and isinstance(value, (list, tuple, set)):
+            if len(value) == 1:
+                operator = "=" if operator == "in" else "!="
+            texts = self._xlsx_describe_values(field, list(value))
+        else:
+            texts = self._xlsx_describe_values(field, [value])
+        if texts is None:
+            return None
+        return f"{label} {operators[operator]} {', '.join(texts)}"
+
+    def _xlsx_describe_values(self, field, values):
+        """The values of a condition on ``field`` as the user sees them."""
+        env = self.env
+        if field.relational:
+            ids = [value for value in values if isinstance(value, int)]
+            names = {}
+            if ids:
+                records = env[field.comodel_name].browse(ids)
+                try:
+                    names = {record.id: record.display_name for record in records.exists()}
+                except AccessError:
+                    names = {}
+            return [
+                names.get(value, str(value)) if isinstance(value, int) else str(value)
+                for value in values
+            ]
+        if field.type == "selection":
+            labels = dict(field._description_selection(env))
+            return [str(labels.get(value, value)) for value in values]
+        if field.type == "boolean":
+            return [env._("Yes") if value else env._("No") for value in values]
+        return [self._xlsx_describe_value(field, value) for value in values]
+
+    def _xlsx_describe_value(self, field, value):
+        """A date, datetime, number or text value of a condition on ``field``."""
+        if value is False or value is None:
+            return self.env._("not set")
+        formatter = {"date": format_date, "datetime": format_datetime}.get(field.type)
+        if formatter:
+            try:
+                return formatter(self.env, value)
+            except (TypeError, ValueError):  # e.g. a relative date the client did not resolve
+                return str(value)
+        return str(value)
 
     def _xlsx_header(self, sheet, labels, fmt, widths=None):
         for col, label in enumerate(labels):
@@ -227,7 +353,11 @@ class CrmPipelineReport(models.Model):
         total_row = row + 1
         sheet.write(total_row, 0, self.env._("Total"), fmt["total_label"])
         for col, ((_name, _agg, kind), value) in enumerate(zip(measures, totals, strict=False), 1):
-            total_fmt = {"int": "total_int", "money": "total_money"}.get(kind, "total_float")
+            total_fmt = {
+                "int": "total_int",
+                "money": "total_money",
+                "percent": "total_percent",
+            }.get(kind, "total_float")
             sheet.write_number(total_row, col, value or 0, fmt[total_fmt])
         if groups:
             chart = workbook.add_chart({"type": "column"})
@@ -277,14 +407,16 @@ class CrmPipelineReport(models.Model):
 
     def _xlsx_totals_row(self, sheet, row, totals, fmt):
         """A "Total" row under the data rows (which end at ``row``): a SUBTOTAL formula
-        per column of ``totals`` {column: cached value}."""
+        per column of ``totals`` {column: cached value} over exactly the data rows, or
+        a plain 0 when there are none."""
         first, last = HEADER_ROW + 2, row + 1  # 1-based Excel rows of the data
         sheet.write(row + 1, 0, self.env._("Total"), fmt["total_label"])
         for col, total in totals.items():
-            cell_range = "{0}{1}:{0}{2}".format(
-                xl_rowcol_to_cell(0, col)[:-1], first, max(last - 1, first)
-            )
             total_fmt = fmt["total_money"] if isinstance(total, float) else fmt["total_int"]
+            if last < first:
+                sheet.write_number(row + 1, col, 0, total_fmt)
+                continue
+            cell_range = xl_range(first - 1, col, last - 1, col)
             sheet.write_formula(row + 1, col, f"=SUBTOTAL(9,{cell_range})", total_fmt, total)
 
     @api.model
@@ -380,12 +512,13 @@ class CrmPipelineReport(models.Model):
         ]
         self._xlsx_header(sheet, labels, fmt, widths={0: 24})
         stage_domain = [("order_id", "in", self._search(domain))] if domain else []
-        groups = StageReport._read_group(
-            stage_domain,
-            ["stage_id"],
-            ["nbr_entries:sum", "nbr_advanced:sum", "conversion_rate:avg", "days_in_stage:avg"],
-            order="stage_id",
-        )
+        aggregates = [
+            "nbr_entries:sum",
+            "nbr_advanced:sum",
+            "conversion_rate:avg",
+            "days_in_stage:avg",
+        ]
+        groups = StageReport._read_group(stage_domain, ["stage_id"], aggregates, order="stage_id")
         row = HEADER_ROW
         for stage, entries, advanced, conversion, days in groups:
             row += 1
@@ -396,3 +529,14 @@ class CrmPipelineReport(models.Model):
                 sheet.write_number(row, 3, conversion, fmt["percent"])
             if days is not None:
                 sheet.write_number(row, 4, days, fmt["float"])
+        # the whole, as the stage analysis defines it: the conversion is the average of
+        # the entries' conversion_rate (moved forward ÷ entries that left their stage),
+        # the days the average over all the entries that left
+        [(entries, advanced, conversion, days)] = StageReport._read_group(
+            stage_domain, [], aggregates
+        )
+        self._xlsx_totals_row(sheet, row, {1: entries or 0, 2: advanced or 0}, fmt)
+        if conversion is not None:
+            sheet.write_number(row + 1, 3, conversion, fmt["total_percent"])
+        if days is not None:
+            sheet.write_number(row + 1, 4, days, fmt["total_float"])

@@ -44,7 +44,7 @@ class CrmReceivableReport(models.Model):
                 self.env._("Receivables Analysis"),
                 self.env._(
                     "Filters: %(filters)s",
-                    filters=filters_label or Pipeline._xlsx_describe(domain),
+                    filters=filters_label or Pipeline._xlsx_describe(domain, model=self),
                 ),
                 fmt,
             )
@@ -55,6 +55,12 @@ class CrmReceivableReport(models.Model):
             write,
             self.env._("receivables_analysis_%(date)s.xlsx", date=fields.Date.context_today(self)),
         )
+
+    @api.model
+    def action_export_xlsx_selection(self):
+        """The "Export to Excel" server action of the list: the selected rows, or the
+        current search when the whole of it is selected."""
+        return self.action_export_xlsx(self.env["crm.pipeline.report"]._xlsx_active_domain())
 
     @api.model
     def _xlsx_receivables_sheet(self, sheet, domain, fmt):
