@@ -440,6 +440,9 @@ class TestDashboard(CrmPipelineReportCommon):
             self.assertAlmostEqual(row[5], float(amount), msg=label)
             self.assertAlmostEqual(row[6], float(revenue), msg=label)
             self.assertAlmostEqual(row[8], float(weighted), msg=label)
+            # averages: won / closed, and the revenue per won order
+            self.assertAlmostEqual(row[4] or 0, 100 * won / (won + lost) if won + lost else 0)
+            self.assertAlmostEqual(row[7] or 0, float(revenue) / won if won else 0)
         self.assertEqual(total[1], len(orders))
         self.assertAlmostEqual(total[5], float(sum(r[3] for r in orders.values())))
         self.assertAlmostEqual(total[8], float(sum(r[4] for r in orders.values())))
