@@ -105,10 +105,12 @@ class CrmDashboard(models.AbstractModel):
             ("pipeline_stage_id.is_won", "=", False),
             ("pipeline_stage_id.is_lost", "=", False),
         ]
+        # in company currency like the pipeline analysis: each order's amount divided
+        # by its own currency_rate (company currency → order currency at order date)
         weighted = sum(
-            stage.probability / 100.0 * (amount or 0.0)
-            for stage, amount in self.env["sale.order"]._read_group(
-                open_domain, ["pipeline_stage_id"], ["amount_untaxed:sum"]
+            stage.probability / 100.0 * (amount or 0.0) / (rate or 1.0)
+            for stage, rate, amount in self.env["sale.order"]._read_group(
+                open_domain, ["pipeline_stage_id", "currency_rate"], ["amount_untaxed:sum"]
             )
         )
         add(
