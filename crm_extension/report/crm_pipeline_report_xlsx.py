@@ -1,4 +1,3 @@
-import base64
 import tempfile
 from datetime import timedelta
 from functools import partial
@@ -94,7 +93,7 @@ class CrmPipelineReport(models.Model):
         attachment = self.env["ir.attachment"].create(
             {
                 "name": filename,
-                "datas": base64.b64encode(data),
+                "raw": data,  # no base64 copy of a file of megabytes
                 "mimetype": XLSX_MIMETYPE,
                 "res_model": self._name,
             }
