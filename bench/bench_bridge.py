@@ -16,10 +16,9 @@ created from it as a template and dropped at the end); <db> must have crm_extens
 installed with a chart of accounts and no open connection.
 """
 
-import subprocess
 import time
 
-from common import parse_args
+from common import database_copy, parse_args
 from common import registry as open_registry
 
 
@@ -80,12 +79,7 @@ def run(registry, n):
 
 def main():
     args = parse_args(__doc__, extra=[("--sizes", int, [100, 1000], "+")])
-    copy = f"{args.database}_bench_bridge"
-    pg = ["-h", args.db_host]
-    subprocess.run(["dropdb", *pg, "--if-exists", copy], check=True)
-    subprocess.run(["createdb", *pg, "-T", args.database, copy], check=True)
-    try:
-        args.database = copy
+    with database_copy(args, "bench_bridge"):
         registry = open_registry(args)
         per_order = {}
         print("orders of 3 lines, one posted invoice per order")
@@ -100,11 +94,6 @@ def main():
         for n in args.sizes[1:]:
             ratio = per_order[n] / per_order[base]
             print(f"bridge cost per order at N={n} / at N={base}: {ratio:.2f}")
-    finally:
-        from odoo.sql_db import close_db
-
-        close_db(copy)
-        subprocess.run(["dropdb", *pg, "--if-exists", copy], check=True)
 
 
 if __name__ == "__main__":

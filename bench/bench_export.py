@@ -20,12 +20,11 @@ must have crm_extension installed and no open connection.
 """
 
 import json
-import subprocess
 import tempfile
 import time
 import tracemalloc
 
-from common import parse_args
+from common import database_copy, parse_args
 from common import registry as open_registry
 
 PASSWORD = "bench-export"  # of the admin of the throwaway copy only
@@ -222,12 +221,7 @@ def main():
         __doc__,
         [("--rows", int, [10000, 100000], "+"), ("--no-native", bool, False, None)],
     )
-    copy = f"{args.database}_bench_export"
-    pg = ["-h", args.db_host]
-    subprocess.run(["dropdb", *pg, "--if-exists", copy], check=True)
-    subprocess.run(["createdb", *pg, "-T", args.database, copy], check=True)
-    try:
-        args.database = copy
+    with database_copy(args, "bench_export"):
         registry = open_registry(args)
         print(
             f"{'rows':>7} {'export':<17} {'seconds':>8} {'rows/s':>8} {'rows/CPU s':>10}"
@@ -246,11 +240,6 @@ def main():
                         f" {rows / ref_cpu:>10.0f} {ref_wall / wall:>12.2f}"
                     )
             print(f"{rows:>7} peak Python memory of ours: {peak / 2**20:.1f} MiB")
-    finally:
-        from odoo.sql_db import close_db
-
-        close_db(copy)
-        subprocess.run(["dropdb", *pg, "--if-exists", copy], check=True)
 
 
 if __name__ == "__main__":

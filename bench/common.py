@@ -1,7 +1,9 @@
 """What every benchmark of bench/ shares: its command line and the Odoo registry."""
 
 import argparse
+import contextlib
 import os
+import subprocess
 
 ODOO = os.environ.get("ODOO_SRC", "/opt/odoo/19.0")
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -35,3 +37,22 @@ def registry(args):
         ]
     )
     return Registry(args.database)
+
+
+@contextlib.contextmanager
+def database_copy(args, suffix):
+    """Work in ``<db>_<suffix>``, a copy of ``args.database`` (created from it as a
+    template, dropped on exit) for benchmarks that commit; ``args.database`` is
+    switched to the copy."""
+    copy = f"{args.database}_{suffix}"
+    pg = ["-h", args.db_host]
+    subprocess.run(["dropdb", *pg, "--if-exists", copy], check=True)
+    subprocess.run(["createdb", *pg, "-T", args.database, copy], check=True)
+    args.database = copy
+    try:
+        yield copy
+    finally:
+        from odoo.sql_db import close_db
+
+        close_db(copy)
+        subprocess.run(["dropdb", *pg, "--if-exists", copy], check=True)

@@ -179,3 +179,18 @@ class CrmPipelineReportCommon(CrmReportCommon):
             )
         cls.all_orders = Order.browse([order.id for order in o.values()])
         cls.env.flush_all()
+
+
+def run_list_action(server_action, user, active_ids, active_domain):
+    """Run the list's ``server_action`` as ``user`` with the context the web client
+    sends (action_menus.js executeAction): the current search and the selected ids."""
+    return (
+        server_action.with_user(user)
+        .with_context(
+            active_model=server_action.model_name,
+            active_id=active_ids[0] if active_ids else False,
+            active_ids=active_ids,
+            active_domain=active_domain,
+        )
+        .run()
+    )

@@ -6,7 +6,7 @@ import openpyxl
 from odoo.tests import HttpCase, tagged
 from odoo.tools import SQL
 
-from .common_reports import CrmPipelineReportCommon
+from .common_reports import CrmPipelineReportCommon, run_list_action
 
 
 @tagged("post_install", "-at_install")
@@ -25,19 +25,9 @@ class TestExportXlsx(CrmPipelineReportCommon):
         return openpyxl.load_workbook(io.BytesIO(data), data_only=data_only)
 
     def _run_list_action(self, user, active_ids, active_domain):
-        """The "Export to Excel" action as the list's Actions menu runs it: with the
-        current search and the selected ids (action_menus.js executeAction)."""
+        """The "Export to Excel" action as the list's Actions menu runs it."""
         server_action = self.env.ref("crm_extension.crm_pipeline_report_action_export_xlsx")
-        action = (
-            server_action.with_user(user)
-            .with_context(
-                active_model="crm.pipeline.report",
-                active_id=active_ids[0] if active_ids else False,
-                active_ids=active_ids,
-                active_domain=active_domain,
-            )
-            .run()
-        )
+        action = run_list_action(server_action, user, active_ids, active_domain)
         return self._action_workbook(action, user)
 
     def _report_ids(self, orders):

@@ -10,6 +10,7 @@ from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
+from .common_reports import run_list_action
 from .test_receivable_report import MEASURES, ReceivableCommon
 
 RECEIVABLE_HEADER = [
@@ -204,16 +205,7 @@ class TestExportRoles(RolesCommon):
     def _run_list_action(self, user, active_ids, active_domain):
         """The list's "Export to Excel" with the context the web client sends."""
         server_action = self.env.ref("crm_extension.crm_receivable_report_action_export_xlsx")
-        action = (
-            server_action.with_user(user)
-            .with_context(
-                active_model="crm.receivable.report",
-                active_id=active_ids[0] if active_ids else False,
-                active_ids=active_ids,
-                active_domain=active_domain,
-            )
-            .run()
-        )
+        action = run_list_action(server_action, user, active_ids, active_domain)
         return self._workbook(action, user)
 
     def test_receivables_export_applies_the_users_filters_and_scope(self):
