@@ -130,7 +130,6 @@ class CrmPipelineReportCommon(CrmReportCommon):
         cls.customer_1 = cls._customer("Report Customer 1")
         cls.customer_2 = cls._customer("Report Customer 2")
         cls.customer_1.crm_customer_class = "A"
-        Order = cls.env["sale.order"].sudo()
         spec = [
             ("O1", cls.salesman, 1000, cls.customer_1),
             ("O2", cls.salesman, 500, cls.customer_1),
@@ -142,23 +141,10 @@ class CrmPipelineReportCommon(CrmReportCommon):
         cls.orders = {}
         with freeze_time("2026-03-02 10:00:00"):
             for name, user, amount, customer in spec:
-                cls.orders[name] = Order.create(
-                    {
-                        "partner_id": customer.id,
-                        "user_id": user.id,
-                        "create_date": fields.Datetime.now(),
-                        "pipeline_stage_id": cls.stage_new.id,
-                        "order_line": [
-                            Command.create(
-                                {
-                                    "product_id": cls.product_a.id,
-                                    "price_unit": amount,
-                                    "tax_ids": [Command.clear()],
-                                }
-                            )
-                        ],
-                    }
+                cls.orders[name] = cls._order(
+                    user, amount, customer, create_date=fields.Datetime.now()
                 )
+        Order = cls.env["sale.order"].sudo()
         o = cls.orders
         # create_date is always the transaction time: put it where the story starts
         cls.env.flush_all()
@@ -179,6 +165,31 @@ class CrmPipelineReportCommon(CrmReportCommon):
             )
         cls.all_orders = Order.browse([order.id for order in o.values()])
         cls.env.flush_all()
+
+    @classmethod
+    def _order(cls, user, amount, customer, **vals):
+        """A quotation of one untaxed line of ``amount`` in the first stage."""
+        return (
+            cls.env["sale.order"]
+            .sudo()
+            .create(
+                {
+                    "partner_id": customer.id,
+                    "user_id": user.id,
+                    "pipeline_stage_id": cls.stage_new.id,
+                    "order_line": [
+                        Command.create(
+                            {
+                                "product_id": cls.product_a.id,
+                                "price_unit": amount,
+                                "tax_ids": [Command.clear()],
+                            }
+                        )
+                    ],
+                    **vals,
+                }
+            )
+        )
 
 
 def run_list_action(server_action, user, active_ids, active_domain):

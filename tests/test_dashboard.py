@@ -128,30 +128,6 @@ class TestDashboard(CrmPipelineReportCommon):
         cls._invoice(cls.customer_3, 90, days_ago=20)
         cls.env.flush_all()
 
-    @classmethod
-    def _order(cls, user, amount, customer, **vals):
-        return (
-            cls.env["sale.order"]
-            .sudo()
-            .create(
-                {
-                    "partner_id": customer.id,
-                    "user_id": user.id,
-                    "pipeline_stage_id": cls.stage_new.id,
-                    "order_line": [
-                        Command.create(
-                            {
-                                "product_id": cls.product_a.id,
-                                "price_unit": amount,
-                                "tax_ids": [Command.clear()],
-                            }
-                        )
-                    ],
-                    **vals,
-                }
-            )
-        )
-
     # ---------------------------------------------------------------- helpers
     def _tiles(self, user, **scope):
         tiles = self.env["crm.dashboard"].with_user(user).get_tiles(**scope)

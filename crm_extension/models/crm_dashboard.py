@@ -105,20 +105,18 @@ class CrmDashboard(models.AbstractModel):
             ("pipeline_stage_id.is_won", "=", False),
             ("pipeline_stage_id.is_lost", "=", False),
         ]
-        # in company currency like the pipeline analysis: each order's amount divided
-        # by its own currency_rate (company currency → order currency at order date)
-        weighted = sum(
-            stage.probability / 100.0 * (amount or 0.0) / (rate or 1.0)
-            for stage, rate, amount in self.env["sale.order"]._read_group(
-                open_domain, ["pipeline_stage_id", "currency_rate"], ["amount_untaxed:sum"]
-            )
+        # the pipeline analysis' own weighted amount (company currency, stage probability)
+        [(weighted,)] = self.env["crm.pipeline.report"]._read_group(
+            [("order_id", "in", self.env["sale.order"]._search(open_domain))],
+            [],
+            ["weighted_amount:sum"],
         )
         add(
             "open_pipeline",
             self.env._("My open pipeline"),
             "sale.order",
             open_domain,
-            amount=weighted,
+            amount=weighted or 0.0,
             view_mode="kanban,list,form",
         )
         add(
