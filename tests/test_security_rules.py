@@ -1,0 +1,113 @@
+"""Record rules of issue 10, tried as the attacker: the stage-transition log (item 5),
+billing users' order rules (item 8) and the CRM finance scope beside other apps (item 10)."""
+
+from odoo.exceptions import AccessError
+from odoo.tests import new_test_user, tagged
+
+from .common import PipelineCommon
+
+LOG = "crm.pipeline.stage.log"
+
+
+@tagged("post_install", "-at_install")
+class TestStageLogVisibility(PipelineCommon):
+    """A transition of a document is seen by those who may read the document."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.order_own = cls._quotation(user=cls.salesman).with_env(cls.env)
+        cls.order_other = cls._quotation(user=cls.other_salesman).with_env(cls.env)
+        (cls.order_own | cls.order_other).write({"pipeline_stage_id": cls.stage_measure.id})
+        cls.prospect = cls.env["res.partner"].create(
+            {"name": "Prospect Ltd", "is_company": True, "user_id": cls.other_salesman.id}
+        )
+        cls.prospect.pipeline_stage_id = cls.pstage_proposal
+        cls.plain = new_test_user(cls.env, login="log_plain", groups="base.group_user")
+        cls.orders = cls.order_own | cls.order_other
+        cls.order_domain = [("res_model", "=", "sale.order"), ("res_id", "in", cls.orders.ids)]
+
+    def _logs_of(self, records):
+        return (
+            self.env[LOG]
+            .sudo()
+            .search([("res_model", "=", records._name), ("res_id", "in", records.ids)])
+        )
+
+    def test_salesperson_finds_no_transition_of_an_order_they_cannot_see(self):
+        own_logs, other_logs = self._logs_of(self.order_own), self._logs_of(self.order_other)
+        self.assertEqual(len(own_logs), 2)
+        self.assertEqual(len(other_logs), 2)
+        Log = self.env[LOG].with_user(self.salesman)
+        self.assertEqual(Log.search(self.order_domain), own_logs)
+        self.assertEqual(Log.search([("id", "in", other_logs.ids)]), Log)
+        self.assertEqual(Log.search_count(self.order_domain), 2)
+        self.assertEqual(
+            {row["res_id"] for row in Log.search_read(self.order_domain, ["res_id"])},
+            {self.order_own.id},
+        )
+        result = Log.web_search_read(self.order_domain, {"res_id": {}, "stage_to_id": {}})
+        self.assertEqual(result["length"], 2)
+        self.assertEqual({rec["res_id"] for rec in result["records"]}, {self.order_own.id})
+        groups = Log.formatted_read_group(self.order_domain, ["res_id"], ["__count"])
+        self.assertEqual([(g["res_id"], g["__count"]) for g in groups], [(self.order_own.id, 2)])
+        self.assertEqual(
+            Log._read_group(self.order_domain, ["stage_to_id"], ["__count"]),
+            [(self.stage_first_call, 1), (self.stage_measure, 1)],
+        )
+
+    def test_reading_a_transition_of_a_hidden_order_is_refused(self):
+        other_logs = self._logs_of(self.order_other).with_user(self.salesman)
+        with self.assertRaises(AccessError):
+            other_logs.read(["stage_to_id", "res_id"])
+        other_logs.invalidate_recordset()
+        with self.assertRaises(AccessError):
+            other_logs.web_read({"stage_to_id": {}, "duration_hours": {}})
+        other_logs.invalidate_recordset()
+        with self.assertRaises(AccessError):
+            other_logs[0].stage_to_id  # noqa: B018
+        self.assertFalse(other_logs._filtered_access("read"))
+        # the own ones read as before
+        own_logs = self._logs_of(self.order_own).with_user(self.salesman)
+        self.assertEqual(own_logs.read(["stage_to_id"])[0]["stage_to_id"][0], self.stage_measure.id)
+
+    def test_who_sees_the_order_sees_its_transitions(self):
+        Log = self.env[LOG]
+        self.assertEqual(
+            Log.with_user(self.leader).search(self.order_domain), self._logs_of(self.orders)
+        )
+        # without sales rights, no order and so no transition of an order ...
+        self.assertFalse(Log.with_user(self.plain).search(self.order_domain))
+        with self.assertRaises(AccessError):
+            self._logs_of(self.order_own).with_user(self.plain).read(["stage_to_id"])
+        # ... but the customers they may read, with theirs
+        partner_logs = self._logs_of(self.prospect)
+        self.assertTrue(partner_logs)
+        self.assertEqual(
+            Log.with_user(self.plain).search([("id", "in", partner_logs.ids)]), partner_logs
+        )
+        self.assertTrue(partner_logs.with_user(self.salesman).read(["stage_to_id"]))
+
+    def test_transitions_of_deleted_documents_are_for_the_administrator(self):
+        order = self._quotation(user=self.salesman)
+        logs = self._logs_of(order)
+        order.sudo().with_context(disable_cancel_warning=True).action_cancel()
+        order.sudo().unlink()
+        Log = self.env[LOG].with_user(self.salesman)
+        self.assertFalse(Log.search([("id", "in", logs.ids)]))
+        self.assertEqual(self.env[LOG].sudo().search([("id", "in", logs.ids)]), logs)
+
+    def test_stage_analysis_counts_what_the_log_shows(self):
+        Report = self.env["crm.pipeline.stage.report"]
+        Log = self.env[LOG]
+        for user, orders in (
+            (self.salesman, self.order_own),
+            (self.leader, self.orders),
+            (self.sales_manager, self.orders),
+        ):
+            with self.subTest(user=user.login):
+                [(entries,)] = Report.with_user(user)._read_group(
+                    [("order_id", "in", self.orders.ids)], [], ["nbr_entries:sum"]
+                )
+                self.assertEqual(entries, len(self._logs_of(orders)))
+                self.assertEqual(entries, Log.with_user(user).search_count(self.order_domain))
