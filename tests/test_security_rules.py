@@ -4,7 +4,7 @@ billing users' order rules (item 8) and the CRM finance scope beside other apps 
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
-from .common import PipelineCommon
+from .common import BridgeCommon, PipelineCommon
 
 LOG = "crm.pipeline.stage.log"
 
@@ -111,3 +111,64 @@ class TestStageLogVisibility(PipelineCommon):
                 )
                 self.assertEqual(entries, len(self._logs_of(orders)))
                 self.assertEqual(entries, Log.with_user(user).search_count(self.order_domain))
+
+
+@tagged("post_install", "-at_install")
+class TestBillingOrderRules(BridgeCommon):
+    """``billing`` is a billing user and a salesperson of own documents: the orders of
+    others sent to accounting are theirs to read and to invoice or reject, not to edit."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.sent = cls._quotation(user=cls.other_salesman).with_env(cls.env)
+        cls.sent.with_user(cls.other_salesman).action_send_to_accounting()
+
+    def test_billing_salesperson_reads_a_sent_order_of_another_salesperson(self):
+        Order = self.env["sale.order"].with_user(self.billing)
+        self.assertEqual(Order.search([("id", "=", self.sent.id)]), self.sent)
+        order = Order.browse(self.sent.id)
+        self.assertEqual(order.read(["accounting_state"])[0]["accounting_state"], "requested")
+        self.assertEqual(order.order_line.read(["price_unit"])[0]["price_unit"], 100.0)
+
+    def test_billing_salesperson_cannot_change_or_delete_a_sent_order(self):
+        order = self.sent.with_user(self.billing)
+        line = order.order_line
+        with self.assertRaises(AccessError):
+            order.write({"client_order_ref": "changed by billing"})
+        with self.assertRaises(AccessError):
+            line.write({"price_unit": 1.0})
+        with self.assertRaises(AccessError):
+            line.unlink()
+        with self.assertRaises(AccessError):
+            self.env["sale.order.line"].with_user(self.billing).create(
+                {"order_id": order.id, "product_id": self.product_a.id, "price_unit": 5.0}
+            )
+        with self.assertRaises(AccessError):
+            order.unlink()
+        self.sent.invalidate_recordset()
+        self.assertFalse(self.sent.client_order_ref)
+        self.assertEqual(self.sent.order_line.mapped("price_unit"), [100.0])
+        self.assertEqual(self.sent.amount_untaxed, 100.0)
+
+    def test_billing_salesperson_invoices_through_the_queue(self):
+        self.sent.with_user(self.billing).action_accounting_create_invoice()
+        self.assertEqual(self.sent.accounting_state, "invoiced")
+        self.assertTrue(self.sent.invoice_ids)
+
+    def test_billing_salesperson_rejects_through_the_queue(self):
+        action = self.sent.with_user(self.billing).action_accounting_reject()
+        wizard = (
+            self.env["sale.order.accounting.reject"]
+            .with_user(self.billing)
+            .with_context(**action["context"])
+            .create({"reason": "Wrong VAT number"})
+        )
+        wizard.action_reject()
+        self.assertEqual(self.sent.accounting_state, "rejected")
+        self.assertEqual(self.sent.accounting_reject_reason, "Wrong VAT number")
+
+    def test_own_orders_stay_editable(self):
+        own = self._quotation(user=self.billing)
+        own.with_user(self.billing).write({"client_order_ref": "mine"})
+        self.assertEqual(own.client_order_ref, "mine")
