@@ -1,10 +1,12 @@
 """Record rules of issue 10, tried as the attacker: the stage-transition log (item 5),
 billing users' order rules (item 8) and the CRM finance scope beside other apps (item 10)."""
 
+from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
 from .common import BridgeCommon, PipelineCommon
+from .test_customer_card import CardCommon
 
 LOG = "crm.pipeline.stage.log"
 
@@ -172,3 +174,142 @@ class TestBillingOrderRules(BridgeCommon):
         own = self._quotation(user=self.billing)
         own.with_user(self.billing).write({"client_order_ref": "mine"})
         self.assertEqual(own.client_order_ref, "mine")
+
+
+@tagged("post_install", "-at_install")
+class TestFinanceScopeBesideOtherApps(CardCommon):
+    """Another app's group grants vendor bills, their lines, supplier payments and
+    expense entries the way Purchase and Expenses do (access right + group rule); the
+    CRM scope narrows customer documents only."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Access, Rule = cls.env["ir.model.access"], cls.env["ir.rule"]
+
+        def app_group(name, rules):
+            group = cls.env["res.groups"].create({"name": name})
+            for model, domain in rules.items():
+                model_id = cls.env["ir.model"]._get_id(model)
+                Access.create(
+                    {"name": name, "model_id": model_id, "group_id": group.id, "perm_read": True}
+                )
+                Rule.create(
+                    {
+                        "name": name,
+                        "model_id": model_id,
+                        "domain_force": domain,
+                        "groups": [Command.link(group.id)],
+                    }
+                )
+            return group
+
+        cls.purchase_group = app_group(
+            "Test Purchase",
+            {
+                "account.move": "[('move_type', 'in', ('in_invoice', 'in_refund'))]",
+                "account.move.line": "[('move_id.move_type', 'in', ('in_invoice', 'in_refund'))]",
+                "account.payment": "[('partner_type', '=', 'supplier')]",
+            },
+        )
+        misc = cls.company_data["default_journal_misc"]
+        cls.expense_group = app_group(
+            "Test Expense Approver",
+            {
+                "account.move": f"[('move_type', '=', 'entry'), ('journal_id', '=', {misc.id})]",
+                "account.move.line": f"[('move_id.move_type', '=', 'entry'), "
+                f"('move_id.journal_id', '=', {misc.id})]",
+            },
+        )
+        cls.vendor = cls.env["res.partner"].create({"name": "Timber Supplies"})
+        cls.bill = cls._create_invoice_one_line(
+            move_type="in_invoice", price_unit=250.0, tax_ids=[], partner_id=cls.vendor, post=True
+        )
+        cls.supplier_payment = cls.env["account.payment"].create(
+            {
+                "partner_id": cls.vendor.id,
+                "partner_type": "supplier",
+                "payment_type": "outbound",
+                "amount": 20.0,
+            }
+        )
+        cls.expense_entry = cls.env["account.move"].create(
+            {
+                "move_type": "entry",
+                "journal_id": misc.id,
+                "line_ids": [
+                    Command.create(
+                        {"account_id": cls.company_data["default_account_expense"].id, "debit": 40}
+                    ),
+                    Command.create(
+                        {"account_id": cls.company_data["default_account_payable"].id, "credit": 40}
+                    ),
+                ],
+            }
+        )
+        cls.sp_buyer = new_test_user(
+            cls.env, login="scope_sp_buyer", groups="crm_extension.group_crm_salesperson"
+        )
+        cls.mgr_buyer = new_test_user(
+            cls.env, login="scope_mgr_buyer", groups="crm_extension.group_crm_manager"
+        )
+        (cls.sp_buyer | cls.mgr_buyer).write(
+            {"group_ids": [Command.link(g.id) for g in cls.purchase_group | cls.expense_group]}
+        )
+        # the buyer salesperson owns the customer of ``sp``'s invoices
+        cls.own.user_id = cls.sp_buyer
+        cls.vendor_docs = cls.bill | cls.vendor_bill
+        cls.customer_invoices = cls.own_overdue | cls.own_not_due | cls.other_overdue
+        cls.all_moves = cls.vendor_docs | cls.customer_invoices | cls.expense_entry
+
+    def _visible(self, user, records):
+        return records.with_user(user).search([("id", "in", records.ids)])
+
+    def test_salesperson_who_buys_keeps_the_vendor_bills_and_expense_entries(self):
+        self.assertEqual(self._visible(self.sp_buyer, self.vendor_docs), self.vendor_docs)
+        self.assertEqual(self._visible(self.sp_buyer, self.expense_entry), self.expense_entry)
+        lines = (self.vendor_docs | self.expense_entry).line_ids
+        self.assertEqual(self._visible(self.sp_buyer, lines), lines)
+        self.assertEqual(self._visible(self.sp_buyer, self.supplier_payment), self.supplier_payment)
+        self.assertEqual(
+            self.bill.with_user(self.sp_buyer).read(["amount_total"])[0]["amount_total"], 250.0
+        )
+
+    def test_salesperson_who_buys_still_sees_only_own_customers(self):
+        own_invoices = self.own_overdue | self.own_not_due
+        self.assertEqual(self._visible(self.sp_buyer, self.customer_invoices), own_invoices)
+        self.assertEqual(
+            self._visible(self.sp_buyer, self.customer_invoices.line_ids),
+            own_invoices.line_ids,
+        )
+        self.assertFalse(self._visible(self.sp_buyer, self.other_payment))
+        with self.assertRaises(AccessError):
+            self.other_overdue.with_user(self.sp_buyer).read(["amount_total"])
+        # and ``sp``, without the other app, sees neither the vendor bills nor the others'
+        self.assertFalse(self._visible(self.sp2, self.vendor_docs | self.expense_entry))
+
+    def test_manager_who_buys_keeps_the_vendor_bills(self):
+        self.assertEqual(self._visible(self.mgr_buyer, self.all_moves), self.all_moves)
+        self.assertEqual(
+            self._visible(self.mgr_buyer, self.supplier_payment | self.other_payment),
+            self.supplier_payment | self.other_payment,
+        )
+        with self.assertRaises(AccessError):
+            self.bill.with_user(self.mgr_buyer).write({"ref": "changed"})
+
+    def test_manager_without_another_app_never_sees_vendor_documents(self):
+        self.assertEqual(self._visible(self.mgr, self.all_moves), self.customer_invoices)
+        self.assertEqual(
+            self._visible(self.mgr, self.all_moves.line_ids), self.customer_invoices.line_ids
+        )
+        payments = self.supplier_payment | self.other_payment | self.own_payment
+        self.assertEqual(self._visible(self.mgr, payments), self.other_payment | self.own_payment)
+        with self.assertRaises(AccessError):
+            self.supplier_payment.with_user(self.mgr).read(["amount"])
+        with self.assertRaises(AccessError):
+            self.other_overdue.with_user(self.mgr).write({"ref": "changed"})
+
+    def test_accountant_keeps_every_payment(self):
+        payments = self.supplier_payment | self.other_payment | self.own_payment
+        self.assertEqual(self._visible(self.acc, payments), payments)
+        self.assertEqual(self._visible(self.acc, self.all_moves), self.all_moves)

@@ -1,5 +1,7 @@
 """19.0.1.3.0: the record rules changed by issue 10, on existing databases.
 
+- the CRM finance scope narrows customer documents only (vendor bills, expense entries
+  and whatever another app grants stay visible);
 - billing users read the orders sent to accounting, they no longer write or delete them.
 
 The rules are noupdate (admins may adapt them), so an update leaves them as they were
@@ -15,6 +17,9 @@ from odoo.tools.convert import xml_import
 
 RULES_FILE = "crm_extension/security/crm_extension_rules.xml"
 RULES = (
+    "account_move_rule_crm_scope",
+    "account_move_line_rule_crm_scope",
+    "account_payment_rule_crm_scope",
     "sale_order_rule_accounting_sent",
     "sale_order_line_rule_accounting_sent",
 )
