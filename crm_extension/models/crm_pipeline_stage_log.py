@@ -1,10 +1,20 @@
+from collections import defaultdict
+
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
+from odoo.fields import Domain
 
 
 class CrmPipelineStageLog(models.Model):
     """One row per stage transition of a customer or an order, manual or automatic.
 
     Reports compute conversion and cycle times from it; it is append-only.
+
+    A transition is seen by those who may read the document it logs (like
+    ``mail.activity`` and ``mail.message`` follow their ``res_model``/``res_id``):
+    searches (and so counts, ``read_group`` and the list view) are narrowed in
+    ``_search`` with a sub-query per document model, reads are checked in
+    ``_check_access``.
     """
 
     _name = "crm.pipeline.stage.log"
@@ -44,6 +54,67 @@ class CrmPipelineStageLog(models.Model):
         help="Time the record spent in the stage it left.",
     )
 
+    # ---------------------------------------------------------------- access
+    @api.model
+    def _crm_document_models(self):
+        """The models whose stage transitions are logged (the pipeline's models)."""
+        return [
+            name
+            for name in self.env.registry.descendants(["crm.pipeline.mixin"], "_inherit")
+            if not self.env[name]._abstract
+        ]
+
+    @api.model
+    def _crm_document_access_domain(self):
+        """The transitions of the documents the current user may read."""
+        domains = []
+        for model in self._crm_document_models():
+            Document = self.env[model]
+            if not Document.has_access("read"):
+                continue
+            # archived documents too: their history stays readable to who reads them
+            documents = Document._search([], active_test=False)
+            domains.append(Domain("res_model", "=", model) & Domain("res_id", "any!", documents))
+        return Domain.OR(domains)
+
+    @api.model
+    def _search(self, domain, offset=0, limit=None, order=None, **kwargs):
+        if not (self.env.su or kwargs.get("bypass_access")):
+            domain = Domain(domain) & self._crm_document_access_domain()
+        return super()._search(domain, offset, limit, order, **kwargs)
+
+    def _check_access(self, operation):
+        result = super()._check_access(operation)
+        if self.env.su or not any(self._ids):
+            return result
+        forbidden = result[0] if result else self.browse()
+        by_model = defaultdict(lambda: defaultdict(list))
+        # sudo: read which document each transition logs, to check the document instead
+        for log in (self - forbidden).sudo():
+            by_model[log.res_model][log.res_id].append(log.id)
+        models = set(self._crm_document_models())
+        denied = []
+        for model, log_ids in by_model.items():
+            readable = set()
+            if model in models:
+                documents = self.env[model].browse(list(log_ids)).exists()
+                readable = set(documents._filtered_access("read")._ids)
+            for res_id, ids in log_ids.items():
+                if res_id not in readable:
+                    denied.extend(ids)
+        if not denied:
+            return result
+        forbidden += self.browse(denied)
+        return forbidden, lambda: forbidden._make_access_error(operation)
+
+    def _make_access_error(self, operation):
+        return AccessError(
+            self.env._(
+                "You cannot see these stage transitions: they belong to documents you may not read."
+            )
+        )
+
+    # ---------------------------------------------------------------- logging
     @api.model
     def _log_transitions(self, records, old_stages, new_stage, automatic=False):
         """Write the transition of ``records`` into ``new_stage`` in one create.

@@ -1,4 +1,5 @@
-from odoo import api, fields, models, tools
+from odoo import Command, api, fields, models, tools
+from odoo.exceptions import AccessError
 
 FINANCE_GROUPS = ("account.group_account_invoice", "account.group_account_readonly")
 
@@ -30,3 +31,69 @@ class ResUsers(models.Model):
     def _crm_can_read_figures(self, groups):
         """``has_groups(groups)``, cached and invalidated like the user's groups."""
         return self.has_groups(groups)
+
+    # ---------------------------------------------------------------- CRM roles
+    @api.model
+    def _crm_role_groups(self):
+        """The CRM roles: the groups of the CRM privilege (one dropdown in the user form)."""
+        return self.env.ref("crm_extension.res_groups_privilege_crm").sudo().group_ids
+
+    def _crm_set_role(self, role):
+        """Make ``role`` (a CRM role group, or no group for "no CRM role") the CRM role of
+        the users ``self``, as the current user may.
+
+        In Odoo, only "Access Rights" administrators set groups (they write ``res.users``);
+        they set roles here with their own rights. Anyone else (CRM administrators) may
+        give and take away only the roles whose rights they hold themselves, to internal
+        users of their own companies: see :meth:`_crm_check_role_change`.
+        """
+        roles = self._crm_role_groups()
+        if role - roles:
+            raise ValueError(f"{role} is not a CRM role")
+        commands = [Command.unlink(group.id) for group in roles - role]
+        commands += [Command.link(group.id) for group in role]
+        if self.env.su or self.env.user._is_admin():
+            # native rights: the superuser and "Access Rights" administrators set any group
+            self.write({"group_ids": commands})
+            return
+        self._crm_check_role_change(role)
+        # sudo: CRM administrators do not hold "Access Rights"; the check above allowed
+        # this change of CRM role groups, and nothing else is written
+        self.sudo().write({"group_ids": commands})
+
+    def _crm_check_role_change(self, role):
+        """Raise unless the current user may make ``role`` the CRM role of ``self``.
+
+        A role is grantable by a user who has every group it implies (``all_implied_ids``,
+        the role itself included): nobody hands out, or takes away, rights they could not
+        use themselves. The users must be internal and work only in companies of the
+        current user.
+        """
+        granter = self.env.user
+        # sudo: the groups and companies of other users are read to check them
+        users = self.sudo()
+        outside = users.filtered(
+            lambda user: user.share or not user.company_ids <= granter.company_ids
+        )
+        if outside:
+            raise AccessError(
+                self.env._(
+                    "You can set CRM roles only for internal users who work in your "
+                    "companies only: %(users)s.",
+                    users=", ".join(outside.mapped("name")),
+                )
+            )
+        held = granter.all_group_ids
+        changed = role | (users.group_ids & (self._crm_role_groups() - role))
+        for group in changed.sorted("sequence"):
+            missing = group.all_implied_ids - held
+            if missing:
+                raise AccessError(
+                    self.env._(
+                        "You cannot give or take away the CRM role %(role)s: it comes with "
+                        "rights you do not have yourself (%(rights)s). Ask an administrator "
+                        "with the Access Rights permission.",
+                        role=group.name,
+                        rights=", ".join(missing.mapped("full_name")),
+                    )
+                )

@@ -34,14 +34,9 @@ class CrmSetRoleWizard(models.TransientModel):
 
     def action_apply(self):
         self.ensure_one()
-        groups = self.env["res.groups"].browse(
-            [self.env.ref(xmlid).id for xmlid in ROLE_GROUPS.values()]
-        )
-        commands = [(3, group.id) for group in groups]
+        role = self.env["res.groups"]
         if self.role != "none":
-            commands.append((4, self.env.ref(ROLE_GROUPS[self.role]).id))
-        # sudo: CRM administrators (the only ones with access to this wizard) may hand
-        # out CRM roles without holding the general "Access Rights" group; only the
-        # CRM groups are touched
-        self.user_ids.sudo().write({"group_ids": commands})
+            role = self.env.ref(ROLE_GROUPS[self.role])
+        # checks what the current user may grant (and writes in sudo only then)
+        self.user_ids._crm_set_role(role)
         return {"type": "ir.actions.act_window_close"}
