@@ -93,8 +93,10 @@ class TestDemoStory(TransactionCase):
             sum(1 for deal in DEALS if deal[5] == "queue"),
         )
 
-    def test_only_the_current_stage_keeps_its_entry_activity(self):
+    def test_only_open_deals_keep_the_entry_activity_of_their_stage(self):
         activities = self.orders.activity_ids.filtered("crm_stage_id")
+        self.assertTrue(activities)
         for activity in activities:
             order = self.env["sale.order"].browse(activity.res_id)
             self.assertEqual(activity.crm_stage_id, order.pipeline_stage_id)
+            self.assertFalse(order.pipeline_is_won or order.pipeline_is_lost, order.name)

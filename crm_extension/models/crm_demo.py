@@ -139,7 +139,10 @@ class CrmDemo(models.AbstractModel):
             )
         order.date_last_stage_update = dates[-1] if dates else end
         activities = order.activity_ids.filtered("crm_stage_id")
-        activities.filtered(lambda a: a.crm_stage_id != order.pipeline_stage_id)._action_done()
+        closed = order.pipeline_stage_id.is_won or order.pipeline_stage_id.is_lost
+        activities.filtered(
+            lambda a: closed or a.crm_stage_id != order.pipeline_stage_id
+        )._action_done()
         for activity in activities.exists():
             due = order.date_last_stage_update + activity.crm_stage_id._activity_due_delta()
             activity.date_deadline = due.date()
