@@ -1,16 +1,21 @@
 """Take the README screenshots from a running `make run` (http://127.0.0.1:8069).
 
-Usage: .venv/bin/python scripts/screenshots.py [DB]
-Logs in as admin/admin, opens each board in headless Chromium (DevTools protocol) and
-writes docs/<name>.png.
+Usage: .venv/bin/python scripts/screenshots.py [DB] [options]
+Logs in (admin/admin by default), opens each screen in headless Chromium (DevTools
+protocol) and writes docs/<name>.png.
+
+  --login L          log in as L (password L, as the demo users: sofia, marco, mia, arne)
+  --size WxH         viewport, e.g. 390x844 for a phone (default 1440x900)
+  --only NAME=PATH   take only this screen (repeatable), e.g. my_day=/odoo/action-...
+  --out DIR          write there instead of docs/ (to look without touching the README's)
 """
 
+import argparse
 import base64
 import json
 import pathlib
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 
@@ -18,7 +23,6 @@ import requests
 import websocket
 
 BASE = "http://127.0.0.1:8069"
-DB = sys.argv[1] if len(sys.argv) > 1 else "crm_demo"
 SHOTS = {
     "order_pipeline": "/odoo/action-crm_extension.sale_order_action_pipeline",
     "customer_pipeline": "/odoo/action-crm_extension.res_partner_action_pipeline",
@@ -29,10 +33,10 @@ SHOTS = {
 DOCS = pathlib.Path(__file__).resolve().parent.parent / "docs"
 
 
-def session_id():
+def session_id(db, login):
     response = requests.post(
         f"{BASE}/web/session/authenticate",
-        json={"params": {"db": DB, "login": "admin", "password": "admin"}},
+        json={"params": {"db": db, "login": login, "password": login}},
         timeout=30,
     )
     response.raise_for_status()
@@ -77,6 +81,20 @@ class Chrome:
             if message.get("id") == self.counter:
                 return message.get("result", {})
 
+    def wait_ready(self, timeout=60):
+        """Until the action is rendered and nothing is loading (then a moment to settle)."""
+        ready = (
+            "!!document.querySelector('.o_action_manager .o_action')"
+            " && !document.querySelector('.o_loading_indicator, .o_blockUI')"
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            result = self.call("Runtime.evaluate", expression=ready, returnByValue=True)
+            if result.get("result", {}).get("value"):
+                break
+            time.sleep(0.5)
+        time.sleep(1.5)
+
     def close(self):
         self.proc.terminate()
         self.proc.wait()
@@ -84,26 +102,35 @@ class Chrome:
 
 
 def main():
-    DOCS.mkdir(exist_ok=True)
+    parser = argparse.ArgumentParser()
+    parser.add_argument("db", nargs="?", default="crm_demo")
+    parser.add_argument("--login", default="admin")
+    parser.add_argument("--size", default="1440x900")
+    parser.add_argument("--only", action="append", default=[])
+    parser.add_argument("--out", type=pathlib.Path, default=DOCS)
+    args = parser.parse_args()
+    shots = dict(item.split("=", 1) for item in args.only) or SHOTS
+    width, height = (int(n) for n in args.size.split("x"))
+    args.out.mkdir(parents=True, exist_ok=True)
     chrome = Chrome()
     try:
         chrome.call("Network.enable")
-        chrome.call("Network.setCookie", name="session_id", value=session_id(), url=BASE)
+        chrome.call(
+            "Network.setCookie", name="session_id", value=session_id(args.db, args.login), url=BASE
+        )
         chrome.call(
             "Emulation.setDeviceMetricsOverride",
-            width=1440,
-            height=900,
+            width=width,
+            height=height,
             deviceScaleFactor=1,
-            mobile=False,
+            mobile=width < 768,
         )
-        chrome.call("Page.navigate", url=BASE + "/odoo")
-        time.sleep(10)  # first load compiles and caches the asset bundles
-        for name, path in SHOTS.items():
+        for name, path in shots.items():
             chrome.call("Page.navigate", url=BASE + path)
-            time.sleep(6)  # let the web client load and render the board
+            chrome.wait_ready()
             shot = chrome.call("Page.captureScreenshot", format="png")
-            (DOCS / f"{name}.png").write_bytes(base64.b64decode(shot["data"]))
-            print(f"docs/{name}.png")
+            (args.out / f"{name}.png").write_bytes(base64.b64decode(shot["data"]))
+            print(args.out / f"{name}.png")
     finally:
         chrome.close()
 

@@ -2,6 +2,7 @@ from . import (
     account_journal,
     account_move,
     crm_dashboard,
+    crm_demo,
     crm_pipeline_lost_reason,
     crm_pipeline_mixin,
     crm_pipeline_stage,

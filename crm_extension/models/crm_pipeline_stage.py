@@ -48,6 +48,7 @@ class CrmPipelineStage(models.Model):
         help="Moving a record into this stage asks for a lost reason.",
     )
     probability = fields.Float(
+        aggregator=None,
         help="Chance of closing the deal in this stage (0-100), used for the weighted pipeline.",
     )
     company_id = fields.Many2one(
@@ -144,6 +145,29 @@ class CrmPipelineStage(models.Model):
                         stages=", ".join(stage.name for (stage,) in used),
                     )
                 )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_automation(self):
+        """The generic "delete this record?" dialog says nothing of what a stage does:
+        stages that move records, schedule activities or mean won/lost are archived,
+        or stripped of that meaning first by someone who knows what it does."""
+        meaningful = self.filtered(
+            lambda s: s.trigger
+            or s.is_won
+            or s.is_lost
+            or s.activity_type_id
+            or s.crm_send_to_accounting
+        )
+        if meaningful:
+            raise UserError(
+                self.env._(
+                    "Stage %(stages)s carries automation or the won/lost meaning of the "
+                    "pipeline (automatic trigger, activity on entry, sending to accounting, "
+                    "won or lost): archive it instead, so that reports and history keep it. "
+                    "To really delete it, first clear those settings on the stage.",
+                    stages=", ".join(meaningful.mapped("name")),
+                )
+            )
 
     def _activity_due_delta(self):
         self.ensure_one()

@@ -171,7 +171,9 @@ class CrmPipelineReport(models.Model):
             )
         self._xlsx_summary_sheet(workbook, summary, domain, fmt)
         count = self._xlsx_orders_sheet(orders, domain, fmt)
-        self._xlsx_stages_sheet(stages, domain, fmt)
+        # the transitions of the exported orders
+        stage_domain = [("order_id", "in", self._search(domain))] if domain else []
+        self._xlsx_stages_sheet(stages, stage_domain, fmt)
         if with_receivables:
             Receivable._xlsx_receivables_sheet(receivables, receivable_domain, fmt)
         workbook.close()
@@ -183,7 +185,11 @@ class CrmPipelineReport(models.Model):
         workbook = xlsxwriter.Workbook(fileobj, {"constant_memory": True, "in_memory": False})
         currency = self.env.company.currency_id
         decimals = "." + "0" * currency.decimal_places if currency.decimal_places else ""
-        money = f"#,##0{decimals} [${currency.symbol}]"
+        # the symbol where the currency puts it ("$ 1,000.00", "1.000,00 €")
+        if currency.position == "before":
+            money = f"[${currency.symbol}] #,##0{decimals}"
+        else:
+            money = f"#,##0{decimals} [${currency.symbol}]"
         fmt = {
             "title": workbook.add_format({"bold": True, "font_size": 14}),
             "filters": workbook.add_format({"italic": True, "font_color": "#555555"}),
@@ -346,18 +352,39 @@ class CrmPipelineReport(models.Model):
                 zip(measures, values, strict=False), 1
             ):
                 sheet.write_number(row, col, value or 0, fmt[kind])
-        totals = self._read_group(domain, [], [aggregate for _name, aggregate, _kind in measures])[
-            0
-        ]
+        [totals] = self._read_group(domain, [], [aggregate for _name, aggregate, _kind in measures])
         total_row = row + 1
-        sheet.write(total_row, 0, self.env._("Total"), fmt["total_label"])
-        for col, ((_name, _agg, kind), value) in enumerate(zip(measures, totals, strict=False), 1):
-            total_fmt = {
-                "int": "total_int",
-                "money": "total_money",
-                "percent": "total_percent",
-            }.get(kind, "total_float")
-            sheet.write_number(total_row, col, value or 0, fmt[total_fmt])
+        # counts and amounts add up; conversion and average order value are formulas
+        # over those totals (won ÷ closed, revenue ÷ won), as the analysis defines them
+        quotations, won, lost, conversion, amount, revenue, average, weighted = totals
+        self._xlsx_totals_row(
+            sheet,
+            row,
+            {
+                1: quotations or 0,
+                2: won or 0,
+                3: lost or 0,
+                5: float(amount or 0),
+                6: float(revenue or 0),
+                8: float(weighted or 0),
+            },
+            fmt,
+        )
+        won_cell, lost_cell, revenue_cell = (xl_rowcol_to_cell(total_row, col) for col in (2, 3, 6))
+        sheet.write_formula(
+            total_row,
+            4,
+            f"=IF({won_cell}+{lost_cell}=0,0,100*{won_cell}/({won_cell}+{lost_cell}))",
+            fmt["total_percent"],
+            conversion or 0,
+        )
+        sheet.write_formula(
+            total_row,
+            7,
+            f"=IF({won_cell}=0,0,{revenue_cell}/{won_cell})",
+            fmt["total_money"],
+            average or 0,
+        )
         if groups:
             chart = workbook.add_chart({"type": "column"})
             weighted_col = len(measures)
@@ -497,7 +524,9 @@ class CrmPipelineReport(models.Model):
             names[name] = {record.id: record.display_name for record in records}
         return names
 
-    def _xlsx_stages_sheet(self, sheet, domain, fmt):
+    def _xlsx_stages_sheet(self, sheet, stage_domain, fmt):
+        """Stage-to-stage conversion and time in stage of the transitions of
+        ``stage_domain`` (on ``crm.pipeline.stage.report``), a totals row of formulas."""
         StageReport = self.env["crm.pipeline.stage.report"]
         labels = [
             StageReport._fields[name].get_description(self.env)["string"]
@@ -508,18 +537,19 @@ class CrmPipelineReport(models.Model):
                 "conversion_rate",
                 "days_in_stage",
             )
-        ]
+        ] + [self.env._("Hours in Stage"), self.env._("Left the Stage")]
         self._xlsx_header(sheet, labels, fmt, widths={0: 24})
-        stage_domain = [("order_id", "in", self._search(domain))] if domain else []
         aggregates = [
             "nbr_entries:sum",
             "nbr_advanced:sum",
             "conversion_rate:avg",
             "days_in_stage:avg",
+            # the entries that left their stage: those the conversion and days count
+            "conversion_rate:count",
         ]
         groups = StageReport._read_group(stage_domain, ["stage_id"], aggregates, order="stage_id")
         row = HEADER_ROW
-        for stage, entries, advanced, conversion, days in groups:
+        for stage, entries, advanced, conversion, days, left in groups:
             row += 1
             sheet.write_string(row, 0, stage.display_name)
             sheet.write_number(row, 1, entries or 0, fmt["int"])
@@ -528,14 +558,38 @@ class CrmPipelineReport(models.Model):
                 sheet.write_number(row, 3, conversion, fmt["percent"])
             if days is not None:
                 sheet.write_number(row, 4, days, fmt["float"])
-        # the whole, as the stage analysis defines it: the conversion is the average of
-        # the entries' conversion_rate (moved forward ÷ entries that left their stage),
-        # the days the average over all the entries that left
-        [(entries, advanced, conversion, days)] = StageReport._read_group(
+                # a fresh pipeline spends hours, not days, in a stage
+                sheet.write_number(row, 5, days * 24, fmt["float"])
+            sheet.write_number(row, 6, left or 0, fmt["int"])
+        # the whole, as the stage analysis defines it: moved forward ÷ entries that
+        # left their stage, and the days averaged over those entries
+        [(entries, advanced, conversion, days, left)] = StageReport._read_group(
             stage_domain, [], aggregates
         )
-        self._xlsx_totals_row(sheet, row, {1: entries or 0, 2: advanced or 0}, fmt)
-        if conversion is not None:
-            sheet.write_number(row + 1, 3, conversion, fmt["total_percent"])
-        if days is not None:
-            sheet.write_number(row + 1, 4, days, fmt["total_float"])
+        self._xlsx_totals_row(sheet, row, {1: entries or 0, 2: advanced or 0, 6: left or 0}, fmt)
+        if row == HEADER_ROW:
+            return
+        total_row = row + 1
+        advanced_cell, left_cell = (xl_rowcol_to_cell(total_row, col) for col in (2, 6))
+        days_range, left_range = (xl_range(HEADER_ROW + 1, col, row, col) for col in (4, 6))
+        sheet.write_formula(
+            total_row,
+            3,
+            f"=IF({left_cell}=0,0,100*{advanced_cell}/{left_cell})",
+            fmt["total_percent"],
+            conversion or 0,
+        )
+        sheet.write_formula(
+            total_row,
+            4,
+            f"=IF({left_cell}=0,0,SUMPRODUCT({days_range},{left_range})/{left_cell})",
+            fmt["total_float"],
+            days or 0,
+        )
+        sheet.write_formula(
+            total_row,
+            5,
+            f"={xl_rowcol_to_cell(total_row, 4)}*24",
+            fmt["total_float"],
+            (days or 0) * 24,
+        )

@@ -18,7 +18,7 @@ export class MyDay extends Component {
         this.orm = useService("orm");
         this.action = useService("action");
         this.state = useState({ tiles: [], scopes: [], scopeKey: "me" });
-        this.display = { controlPanel: {} };
+        this.display = { controlPanel: { layoutActions: true } };
         onWillStart(async () => {
             this.state.scopes = await this.orm.call("crm.dashboard", "get_scopes", []);
             await this.loadTiles();

@@ -6,7 +6,11 @@ import { STATIC_ACTIONS_GROUP_NUMBER } from "@web/search/action_menus/action_men
 import { Component } from "@odoo/owl";
 
 /** The analyses whose export is offered, by model. */
-const EXPORTABLE_MODELS = ["crm.pipeline.report", "crm.receivable.report"];
+const EXPORTABLE_MODELS = [
+    "crm.pipeline.report",
+    "crm.pipeline.stage.report",
+    "crm.receivable.report",
+];
 
 /**
  * The search as the user sees it: one "title: value or value" per facet (group-bys

@@ -1,0 +1,59 @@
+import { onWillStart } from "@odoo/owl";
+import { _t } from "@web/core/l10n/translation";
+import { registry } from "@web/core/registry";
+import { useService } from "@web/core/utils/hooks";
+import { RottingKanbanRenderer } from "@mail/js/rotting_mixin/rotting_kanban_renderer";
+import { rottingKanbanView } from "@mail/js/rotting_mixin/rotting_kanban_view";
+
+/**
+ * The pipeline boards: dropping a card on a lost stage asks for the lost reason at once
+ * (the dialog of "Mark as Lost"), and the board shows the card in that stage as soon as
+ * the reason is given; dropping it anywhere else moves it as usual.
+ */
+export class CrmPipelineKanbanRenderer extends RottingKanbanRenderer {
+    setup() {
+        super.setup();
+        this.action = useService("action");
+        this.orm = useService("orm");
+        this.lostStageIds = new Set();
+        onWillStart(async () => {
+            const ids = await this.orm.search("crm.pipeline.stage", [["is_lost", "=", true]]);
+            this.lostStageIds = new Set(ids);
+        });
+    }
+
+    async sortRecordDrop(dataRecordId, dataGroupId, params) {
+        const list = this.props.list;
+        const target = list.isGrouped && list.groups.find((g) => g.id === params.parent?.dataset.id);
+        if (!target || target.id === dataGroupId || !this.lostStageIds.has(target.serverValue)) {
+            return super.sortRecordDrop(dataRecordId, dataGroupId, params);
+        }
+        const source = list.groups.find((g) => g.id === dataGroupId);
+        const record = source?.list.records.find((r) => r.id === dataRecordId);
+        if (!record) {
+            return;
+        }
+        await this.action.doAction(
+            {
+                type: "ir.actions.act_window",
+                name: _t("Lost Reason"),
+                res_model: "crm.pipeline.lost.wizard",
+                views: [[false, "form"]],
+                target: "new",
+                context: {
+                    default_res_model: list.resModel,
+                    default_res_ids: [record.resId],
+                    default_stage_id: target.serverValue,
+                },
+            },
+            { onClose: () => list.model.load() }
+        );
+    }
+}
+
+export const crmPipelineKanbanView = {
+    ...rottingKanbanView,
+    Renderer: CrmPipelineKanbanRenderer,
+};
+
+registry.category("views").add("crm_pipeline_kanban", crmPipelineKanbanView);

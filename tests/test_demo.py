@@ -1,0 +1,102 @@
+"""The demo tells the story a newcomer explores: people with each role, deals in every
+stage over past months (won, lost, rotting), paid and overdue invoices, classes computed.
+
+The test database has no demo data: the demo file is loaded here, in the test's
+transaction, exactly as an install with demo data loads it."""
+
+from odoo.tests import TransactionCase, tagged
+from odoo.tools import convert_file
+
+from odoo.addons.crm_extension.models.crm_demo import DEALS
+
+
+@tagged("post_install", "-at_install")
+class TestDemoStory(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        convert_file(cls.env, "crm_extension", "demo/crm_extension_demo.xml", {}, mode="init")
+        cls.orders = cls.env["sale.order"].search(
+            [("partner_id.email", "=like", "contact%@example.com")]
+        )
+
+    def _ref(self, xmlid):
+        return self.env.ref(f"crm_extension.{xmlid}")
+
+    def test_demo_users_hold_each_crm_role(self):
+        for login, role in (
+            ("sofia", "salesperson"),
+            ("marco", "salesperson"),
+            ("mia", "manager"),
+            ("arne", "accountant"),
+            ("admin", "admin"),
+        ):
+            user = self.env["res.users"].search([("login", "=", login)])
+            self.assertTrue(user.has_group(f"crm_extension.group_crm_{role}"), login)
+        team = self.env.ref("sales_team.team_sales_department")
+        self.assertEqual(team.user_id, self._ref("demo_user_mia"))
+
+    def test_deals_sit_in_every_order_stage_and_close_over_past_months(self):
+        self.assertEqual(len(self.orders), len(DEALS))
+        stages = self.env["crm.pipeline.stage"].search([("scope", "=", "order")])
+        self.assertEqual(
+            set(self.orders.pipeline_stage_id.mapped("name")), set(stages.mapped("name"))
+        )
+        Report = self.env["crm.pipeline.report"]
+        domain = [("order_id", "in", self.orders.ids)]
+        [(won, lost, revenue, conversion)] = Report._read_group(
+            domain, [], ["nbr_won:sum", "nbr_lost:sum", "revenue:sum", "conversion_rate:avg"]
+        )
+        self.assertEqual(won, sum(1 for deal in DEALS if deal[5] == "won"))
+        self.assertEqual(lost, sum(1 for deal in DEALS if deal[5] == "lost"))
+        self.assertGreater(revenue, 0)
+        self.assertAlmostEqual(conversion, 100.0 * won / (won + lost))
+        months = Report._read_group([*domain, ("nbr_won", "=", 1)], ["date_closed:month"])
+        self.assertGreaterEqual(len(months), 4, "won deals close over several months")
+        self.assertEqual(
+            set(self.orders.filtered("pipeline_is_lost").pipeline_lost_reason_id.ids),
+            {
+                self._ref(x).id
+                for x in ("lost_reason_price", "lost_reason_competitor", "lost_reason_no_answer")
+            },
+        )
+
+    def test_stage_analysis_has_days_in_each_stage(self):
+        rows = self.env["crm.pipeline.stage.report"]._read_group(
+            [("order_id", "in", self.orders.ids), ("next_stage_id", "!=", False)],
+            ["stage_id"],
+            ["days_in_stage:avg"],
+        )
+        self.assertGreaterEqual(len(rows), 4)
+        for stage, days in rows:
+            self.assertGreater(days, 1, f"days spent in {stage.name}")
+
+    def test_some_deals_are_rotting(self):
+        rotting = self.orders.filtered("is_rotting")
+        self.assertTrue(rotting)
+        self.assertEqual(rotting.pipeline_stage_id, self._ref("stage_order_qualified"))
+
+    def test_paid_and_overdue_invoices_and_classes(self):
+        invoices = self.orders.invoice_ids
+        self.assertTrue(invoices.filtered(lambda m: m.payment_state in ("paid", "in_payment")))
+        customers = self.orders.partner_id.commercial_partner_id
+        overdue = customers.filtered(lambda p: p.crm_overdue_amount > 0)
+        self.assertEqual(
+            overdue,
+            self.orders.filtered(
+                lambda o: o.invoice_ids and o.invoice_ids.payment_state == "not_paid"
+            ).partner_id.commercial_partner_id,
+        )
+        self.assertEqual(set(customers.mapped("crm_customer_class")) - {False}, {"A", "B", "C"})
+        self.assertEqual(
+            len(self.orders.filtered(lambda o: o.accounting_state == "requested")),
+            sum(1 for deal in DEALS if deal[5] == "queue"),
+        )
+
+    def test_only_open_deals_keep_the_entry_activity_of_their_stage(self):
+        activities = self.orders.activity_ids.filtered("crm_stage_id")
+        self.assertTrue(activities)
+        for activity in activities:
+            order = self.env["sale.order"].browse(activity.res_id)
+            self.assertEqual(activity.crm_stage_id, order.pipeline_stage_id)
+            self.assertFalse(order.pipeline_is_won or order.pipeline_is_lost, order.name)
