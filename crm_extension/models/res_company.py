@@ -71,3 +71,9 @@ class ResCompany(models.Model):
         help="Users who get the to-do when an order is sent to accounting. "
         "Empty: every billing user of the company.",
     )
+    crm_allow_claim_unowned = fields.Boolean(
+        string="Salespeople Claim Unowned Customers",
+        help="A CRM salesperson may make themselves the salesperson of a customer of the "
+        "company that has none, and then sees its figures. Off: only CRM managers "
+        "assign customers.",
+    )

@@ -19,3 +19,6 @@ class ResConfigSettings(models.TransientModel):
     crm_accounting_user_ids = fields.Many2many(
         related="company_id.crm_accounting_user_ids", readonly=False
     )
+    crm_allow_claim_unowned = fields.Boolean(
+        related="company_id.crm_allow_claim_unowned", readonly=False
+    )
