@@ -52,3 +52,22 @@ class TestStageList(PipelineCommon):
         # a grouped list shows no total of the probabilities (a sum of percentages)
         fields = self.env["crm.pipeline.stage"].fields_get(["probability"], ["aggregator"])
         self.assertNotIn("aggregator", fields["probability"])
+
+
+@tagged("post_install", "-at_install")
+class TestStageTransitionsList(PipelineCommon):
+    def test_each_transition_names_its_document_and_opens_it(self):
+        order = self._quotation()
+        order.with_user(self.salesman).pipeline_stage_id = self.stage_measure
+        logs = self._logs(order).with_user(self.salesman)
+        self.assertEqual(logs.mapped("document_name"), [order.display_name] * 2)
+        action = logs[0].action_open_document()
+        self.assertEqual((action["res_model"], action["res_id"]), ("sale.order", order.id))
+        customer_logs = self._logs(self.customer)
+        self.assertEqual(set(customer_logs.mapped("document_name")), {self.customer.display_name})
+
+    def test_entering_the_first_stage_counts_no_time_in_a_previous_one(self):
+        order = self._quotation()
+        first = self._logs(order)
+        self.assertFalse(first.stage_from_id)
+        self.assertEqual(first.duration_hours, 0.0)

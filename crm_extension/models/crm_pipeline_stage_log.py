@@ -54,6 +54,23 @@ class CrmPipelineStageLog(models.Model):
         help="Time the record spent in the stage it left.",
     )
 
+    document_name = fields.Char(
+        string="Document", compute="_compute_document_name", help="The order or customer moved."
+    )
+
+    @api.depends("res_model", "res_id")
+    def _compute_document_name(self):
+        # the log shows only transitions of documents the user may read (see below)
+        for model, logs in self.grouped("res_model").items():
+            documents = self.env[model].browse(set(logs.mapped("res_id"))).exists()
+            names = {document.id: document.display_name for document in documents}
+            for log in logs:
+                log.document_name = names.get(log.res_id, "")
+
+    def action_open_document(self):
+        self.ensure_one()
+        return self.env[self.res_model].browse(self.res_id).get_formview_action()
+
     # ---------------------------------------------------------------- access
     @api.model
     def _crm_document_models(self):
@@ -132,17 +149,22 @@ class CrmPipelineStageLog(models.Model):
                 last[res_id] = date
         vals_list = []
         for record in records:
+            old_stage = old_stages.get(record.id, new_stage.browse())
             since = last.get(record.id) or record.create_date or now
             vals_list.append(
                 {
                     "res_model": records._name,
                     "res_id": record.id,
-                    "stage_from_id": old_stages.get(record.id, new_stage.browse()).id,
+                    "stage_from_id": old_stage.id,
                     "stage_to_id": new_stage.id,
                     "automatic": automatic,
                     "company_id": record.company_id.id,
                     "date": now,
-                    "duration_hours": (now - since).total_seconds() / 3600.0,
+                    # entering the first stage leaves none: no time to count (and
+                    # now, to the second, may come before a create date to the microsecond)
+                    "duration_hours": (
+                        max((now - since).total_seconds() / 3600.0, 0.0) if old_stage else 0.0
+                    ),
                 }
             )
         # sudo: the log is written by the system for every move; users only read it
