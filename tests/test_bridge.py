@@ -240,7 +240,7 @@ class TestBridge(BridgeCommon):
             for _i in range(count):
                 orders |= self._quotation()
             orders.action_confirm()
-            orders.accounting_state = "requested"
+            orders.sudo().accounting_state = "requested"
             return orders
 
         def queries(func, orders):

@@ -54,7 +54,7 @@ class TestInstallOnExistingData(PipelineCommon):
         orders = draft | sent | confirmed | cancelled
         walk_in = self.env["res.partner"].create({"name": "Old customer", "customer_rank": 3})
         for record in (orders, walk_in):
-            record.with_context(crm_stage_automatic=True).pipeline_stage_id = False
+            record.sudo().pipeline_stage_id = False  # the system clears them, like before install
         logs = self.env["crm.pipeline.stage.log"].search_count([])
         activities = self.env["mail.activity"].search_count([])
         post_init_hook(self.env)
@@ -235,7 +235,7 @@ class TestOrderEvents(PipelineCommon):
         order.action_confirm()
         self.stage_installation.sequence = 20  # a manual stage after "Invoiced"
         order.with_user(self.salesman).pipeline_stage_id = self.stage_installation
-        order._create_invoices().action_post()
+        order.sudo()._create_invoices().action_post()  # review mode: accounting invoices
         self.assertEqual(order.pipeline_stage_id, self.stage_installation)
 
     def test_cancellation_moves_from_any_stage(self):

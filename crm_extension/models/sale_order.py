@@ -80,10 +80,12 @@ class SaleOrder(models.Model):
         )
 
     # ---------------------------------------------------------------- events
-    def _crm_fire_stage_trigger(self, trigger):
+    def _crm_fire_stage_trigger(self, trigger, silent=False):
         """Move the orders whose ``trigger`` event happened into the matching stage.
 
         Never moves an order back from a later stage, except on cancellation.
+        ``silent``: installation, the orders enter the stage without the bookkeeping
+        of a move (see ``_crm_enter_stage_silently``).
         """
         orders = self.filtered(lambda o: o._crm_trigger_holds(trigger))
         if not orders:
@@ -110,18 +112,20 @@ class SaleOrder(models.Model):
                     or (o.pipeline_stage_id.sequence, o.pipeline_stage_id.id) < key
                 )
             )
-            # sudo: document events (an accountant posting or paying an invoice) move
-            # the order whoever caused them; the log and chatter keep the real user
-            to_move.sudo()._crm_move_to_stage(target, reason)
+            if silent:
+                to_move._crm_enter_stage_silently(target)
+            else:
+                # sudo: document events (an accountant posting or paying an invoice)
+                # move the order whoever caused them; the log and chatter keep the
+                # real user
+                to_move.sudo()._crm_move_to_stage(target, reason)
 
     def _crm_init_pipeline_stage(self):
         """Stage of orders that had none: the first one, then as far as their events go."""
-        for company, orders in self.grouped("company_id").items():
-            first = self.env["crm.pipeline.stage"]._first_stage("order", company)
-            if first:
-                orders._crm_move_to_stage(first, "")
+        res = super()._crm_init_pipeline_stage()
         for trigger in ("sent", "confirmed", "invoiced", "paid", "cancelled"):
-            self._crm_fire_stage_trigger(trigger)
+            self._crm_fire_stage_trigger(trigger, silent=True)
+        return res
 
     def write(self, vals):
         res = super().write(vals)
@@ -157,6 +161,14 @@ class SaleOrder(models.Model):
         string="Sent to Accounting On", copy=False, readonly=True
     )
     accounting_reject_reason = fields.Text(string="Rejection Reason", copy=False, readonly=True)
+
+    def _crm_workflow_fields(self):
+        return super()._crm_workflow_fields() + [
+            "accounting_state",
+            "accounting_requested_by",
+            "accounting_requested_date",
+            "accounting_reject_reason",
+        ]
 
     def _crm_check_send_rights(self):
         user = self.env.user
@@ -250,7 +262,8 @@ class SaleOrder(models.Model):
         quotations = self.filtered(lambda o: o.state in ("draft", "sent"))
         if quotations:
             quotations.action_confirm()
-        self.write(
+        # sudo: the workflow fields are this action's, written after its checks
+        self.sudo().write(
             {
                 "accounting_state": "requested",
                 "accounting_requested_by": self.env.user.id,
@@ -284,7 +297,7 @@ class SaleOrder(models.Model):
 
     def _crm_stage_entered(self, stage, old_stages, automatic=False):
         res = super()._crm_stage_entered(stage, old_stages, automatic=automatic)
-        if stage.crm_send_to_accounting and not self.env.context.get("crm_stage_init"):
+        if stage.crm_send_to_accounting:
             to_send = self.filtered(lambda o: o.accounting_state not in ("requested", "invoiced"))
             if to_send:
                 to_send.action_send_to_accounting()
@@ -427,7 +440,8 @@ class SaleOrder(models.Model):
             # sudo: billing users need not have write access to orders; the change is
             # tracked below, with the note, in two queries for the whole batch
             fully.sudo().with_context(tracking_disable=True).accounting_state = "invoiced"
-            fully.activity_feedback(["mail.mail_activity_data_todo"])
+            # sudo: the to-do of accounting may be another accountant's
+            fully.sudo().activity_feedback(["mail.mail_activity_data_todo"])
         bodies = {}
         for order in self:
             if order in fully:
@@ -527,12 +541,17 @@ class SaleOrder(models.Model):
                 lambda m: m.move_type == "out_invoice" and m.state != "cancel"
             )
         )
-        for order in orders:
-            order.sudo().accounting_state = "requested"
-            order.message_post(
-                body=self.env._("Its invoice was cancelled: the order is back with accounting."),
-                subtype_xmlid="mail.mt_note",
+        if not orders:
+            return
+        # sudo: whoever may cancel the invoice puts the order back in the queue (billing
+        # users need not have write access to orders)
+        orders.sudo().accounting_state = "requested"
+        orders._message_log_batch(
+            dict.fromkeys(
+                orders.ids,
+                self.env._("Its invoice was cancelled: the order is back with accounting."),
             )
+        )
 
     def action_accounting_reject(self):
         if not self.env.user.has_group("account.group_account_invoice"):
