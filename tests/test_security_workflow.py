@@ -1,5 +1,6 @@
 """Issue 10, tried as an attacker would: the context keys a client can send, direct
-writes of workflow fields."""
+writes of workflow fields, stage moves that do for a user what they are refused
+directly."""
 
 from contextlib import contextmanager
 from datetime import timedelta
@@ -321,3 +322,89 @@ class TestGuardsDoNotTrustTheClient(SecurityWorkflowCommon):
         invoice.with_user(self.billing).button_cancel()
         self.assertEqual(to_invoice.accounting_state, "requested")
         self.assertIn("back with accounting", "".join(to_invoice.message_ids.mapped("body")))
+
+
+@tagged("post_install", "-at_install")
+class TestEntryActionsActWithTheUsersRights(SecurityWorkflowCommon):
+    """Item 7: a stage entry action does not do for a user what they are refused when
+    asking directly."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.crm_invoice_mode = "posted"
+        cls.billing_only = new_test_user(
+            cls.env, login="sec_billing_only", groups="account.group_account_invoice"
+        )
+
+    def _assert_not_sent(self, order, state="draft"):
+        order.invalidate_recordset()
+        self.assertEqual(order.state, state)
+        self.assertEqual(order.accounting_state, "none")
+        self.assertFalse(order.accounting_requested_by)
+        self.assertFalse(order.invoice_ids)
+
+    def test_marking_another_salespersons_quotation_sent_does_not_send_it(self):
+        self.stage_approval.crm_send_to_accounting = True
+        order = self._quotation()
+        with self.assertRaises(AccessError, msg="refused when asked directly"):
+            order.with_user(self.leader).action_send_to_accounting()
+        with self._refused(AccessError, "your own orders"):
+            order.with_user(self.leader).action_quotation_sent()
+        self._assert_not_sent(order)
+        self.assertEqual(order.pipeline_stage_id, self.stage_first_call)
+
+    def test_confirming_does_not_send_for_a_user_who_may_not_send(self):
+        self.stage_payment.crm_send_to_accounting = True
+        order = self._quotation()
+        with self.assertRaises(AccessError, msg="refused when asked directly"):
+            order.with_user(self.billing_only).action_send_to_accounting()
+        with self.assertRaises(AccessError):
+            order.with_user(self.billing_only).action_confirm()
+        self._assert_not_sent(order)
+
+    def test_moving_another_salespersons_order_into_a_sending_stage_is_refused(self):
+        self.stage_installation.crm_send_to_accounting = True
+        order = self._quotation()
+        logs = self._logs(order)
+        with self._refused(AccessError, "your own orders"):
+            order.with_user(self.leader).pipeline_stage_id = self.stage_installation
+        self._assert_not_sent(order)
+        self._assert_stage_unchanged(order, self.stage_first_call, logs)
+
+    def test_own_order_is_still_sent_and_invoiced_as_the_company_decided(self):
+        self.stage_payment.crm_send_to_accounting = True
+        order = self._quotation()
+        order.with_user(self.salesman).action_confirm()
+        # sent, invoiced and posted at once: the events moved it on to Invoiced
+        self.assertEqual(order.pipeline_stage_id, self.stage_invoiced)
+        self.assertEqual(order.accounting_state, "invoiced")
+        self.assertEqual(order.accounting_requested_by, self.salesman)
+        self.assertEqual(order.invoice_ids.state, "posted")
+        self.assertEqual(self._logs(order).filtered("automatic").user_id, self.salesman)
+
+    def test_manager_moving_any_order_still_sends_it(self):
+        self.stage_installation.crm_send_to_accounting = True
+        order = self._quotation()
+        order.with_user(self.sales_manager).pipeline_stage_id = self.stage_installation
+        self.assertEqual(order.accounting_requested_by, self.sales_manager)
+        self.assertEqual(order.invoice_ids.state, "posted")
+
+    def test_a_confirmation_by_the_system_still_sends(self):
+        """An order confirmed in sudo by Odoo itself (online signature, payment)."""
+        self.stage_payment.crm_send_to_accounting = True
+        order = self._quotation()
+        order.with_user(self.billing_only).sudo().action_confirm()
+        self.assertEqual(order.accounting_state, "invoiced")
+
+    def test_accountant_posting_moves_an_order_they_cannot_write(self):
+        self.company.crm_invoice_mode = "review"
+        self._orders_without_write_access_for_billing()
+        order = self._requested()
+        order.with_user(self.billing).action_accounting_create_invoice()
+        with self.assertRaises(AccessError):
+            order.with_user(self.billing).write({"client_order_ref": "mine"})
+        order.invoice_ids.with_user(self.billing).action_post()
+        self.assertEqual(order.pipeline_stage_id, self.stage_invoiced)
+        self.assertEqual(self._logs(order)[-1].user_id, self.billing)
+        self.assertTrue(self._logs(order)[-1].automatic)

@@ -18,7 +18,8 @@ class CrmPipelineMixin(models.AbstractModel):
       actions of the stage run with the user's rights;
     - a move by the system, in sudo: the addon's own automation (``_crm_move_to_stage``:
       document events, first stages). No client call runs as superuser, so nothing a
-      client sends can make its move pass for one; the log keeps the user who caused it.
+      client sends can make its move pass for one; the log keeps the user who caused
+      it and ``_crm_move_to_stage`` checks the entry actions with that user's rights.
     """
 
     _name = "crm.pipeline.mixin"
@@ -78,6 +79,11 @@ class CrmPipelineMixin(models.AbstractModel):
         on the server): a client call that sets them is refused, the actions that own
         them write them in sudo after their own checks."""
         return ["date_last_stage_update"]
+
+    def _crm_check_stage_entry(self, stage):
+        """Raise if the current user may not have the entry actions of ``stage`` done
+        on ``self`` (called before a move, with the rights of whoever causes it)."""
+        return
 
     # ---------------------------------------------------------------- stages
     @api.model
@@ -156,6 +162,7 @@ class CrmPipelineMixin(models.AbstractModel):
                 # a record created straight into a stage obeys the rules of a manual move
                 for record in group:
                     record._crm_check_manual_move(stage, record.pipeline_lost_reason_id)
+            group._crm_check_stage_entry(stage)
             group._crm_stage_entered(stage, {}, automatic=False)
         return records
 
@@ -184,8 +191,10 @@ class CrmPipelineMixin(models.AbstractModel):
         moving = self._crm_pipeline_records().filtered(lambda r: r.pipeline_stage_id != stage)
         # only the system moves in sudo (see the class docstring)
         automatic = self.env.su
-        if stage and moving and not automatic:
-            moving._crm_check_manual_move(stage, vals.get("pipeline_lost_reason_id"))
+        if stage and moving:
+            if not automatic:
+                moving._crm_check_manual_move(stage, vals.get("pipeline_lost_reason_id"))
+            moving._crm_check_stage_entry(stage)
         if moving:
             vals = dict(vals, date_last_stage_update=fields.Datetime.now())
             if not stage.is_lost and "pipeline_lost_reason_id" not in vals:
@@ -246,11 +255,14 @@ class CrmPipelineMixin(models.AbstractModel):
         with a chatter note when a ``reason`` is given.
 
         The conditions of manual moves do not apply (the events decide) and the move is
-        logged as automatic, by the user whose action caused it.
+        logged as automatic, by the user whose action caused it. The entry actions of
+        the stage are checked with that user's rights first: what they are refused
+        when asking directly, a stage move does not do for them.
         """
         moving = self.filtered(lambda record: record.pipeline_stage_id != stage)
         if not moving or not stage:
             return
+        moving._crm_check_stage_entry(stage)
         # sudo: a document event moves the record whoever caused it (an accountant
         # posting an invoice need not be able to edit the order)
         moving.sudo().write({"pipeline_stage_id": stage.id})

@@ -115,10 +115,10 @@ class SaleOrder(models.Model):
             if silent:
                 to_move._crm_enter_stage_silently(target)
             else:
-                # sudo: document events (an accountant posting or paying an invoice)
-                # move the order whoever caused them; the log and chatter keep the
-                # real user
-                to_move.sudo()._crm_move_to_stage(target, reason)
+                # in the env of whoever caused the event: the move is done in sudo
+                # (an accountant posting or paying an invoice moves the order), its
+                # entry actions are checked with their rights
+                to_move._crm_move_to_stage(target, reason)
 
     def _crm_init_pipeline_stage(self):
         """Stage of orders that had none: the first one, then as far as their events go."""
@@ -290,16 +290,31 @@ class SaleOrder(models.Model):
                 )
         to_invoice = self.filtered(lambda o: o.company_id.crm_invoice_mode in ("draft", "posted"))
         if to_invoice:
-            # salespeople cannot invoice: the company asked for it, so do it for them
+            # sudo: salespeople cannot invoice; the company asked for it, so do it for
+            # them, once their own send rights were checked above
             results = to_invoice.sudo()._crm_accounting_invoice_batch()
             return self._crm_accounting_notification(results)
         return True
 
+    def _crm_to_send_on_entry(self):
+        """The orders a "send to accounting on entry" stage sends."""
+        return self.filtered(lambda o: o.accounting_state not in ("requested", "invoiced"))
+
+    def _crm_check_stage_entry(self, stage):
+        res = super()._crm_check_stage_entry(stage)
+        if stage.crm_send_to_accounting:
+            to_send = self._crm_to_send_on_entry()
+            if to_send:
+                to_send._crm_check_send_rights()
+        return res
+
     def _crm_stage_entered(self, stage, old_stages, automatic=False):
         res = super()._crm_stage_entered(stage, old_stages, automatic=automatic)
         if stage.crm_send_to_accounting:
-            to_send = self.filtered(lambda o: o.accounting_state not in ("requested", "invoiced"))
+            to_send = self._crm_to_send_on_entry()
             if to_send:
+                # with the rights of the mover; in sudo for a move by the system, whose
+                # cause was checked by _crm_check_stage_entry before the move
                 to_send.action_send_to_accounting()
         return res
 
