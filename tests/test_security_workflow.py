@@ -1,6 +1,6 @@
-"""Issue 10, tried as an attacker would: the context keys a client can send, direct
-writes of workflow fields, stage moves that do for a user what they are refused
-directly."""
+"""Issue 10, items 6, 7 and 9, tried as an attacker would: the context keys a client can
+send, direct writes of workflow fields, stage moves that do for a user what they are
+refused directly, Odoo's own invoicing in review mode."""
 
 from contextlib import contextmanager
 from datetime import timedelta
@@ -408,3 +408,95 @@ class TestEntryActionsActWithTheUsersRights(SecurityWorkflowCommon):
         self.assertEqual(order.pipeline_stage_id, self.stage_invoiced)
         self.assertEqual(self._logs(order)[-1].user_id, self.billing)
         self.assertTrue(self._logs(order)[-1].automatic)
+
+
+@tagged("post_install", "-at_install")
+class TestReviewModeInvoicing(SecurityWorkflowCommon):
+    """Item 9: in "review by accounting" mode only billing users invoice an order, with
+    Odoo's own Create Invoice too; in the other modes native invoicing is as configured."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.billing_only = new_test_user(
+            cls.env, login="sec_billing_only", groups="account.group_account_invoice"
+        )
+
+    def _confirmed(self):
+        order = self._quotation()
+        order.with_user(self.salesman).action_confirm()
+        return order
+
+    def _wizard(self, order, user, **vals):
+        return (
+            self.env["sale.advance.payment.inv"]
+            .with_user(user)
+            .with_context(active_model="sale.order", active_ids=order.ids)
+            .create(vals)
+        )
+
+    def test_salesperson_cannot_invoice_with_the_native_wizard(self):
+        order = self._confirmed()
+        lines = order.order_line
+        for vals in (
+            {"advance_payment_method": "delivered"},
+            {"advance_payment_method": "percentage", "amount": 30},
+            {"advance_payment_method": "fixed", "fixed_amount": 50},
+        ):
+            with self.subTest(vals=vals):
+                wizard = self._wizard(order, self.salesman, **vals)
+                with self._refused(AccessError, "send .* to accounting"):
+                    wizard.create_invoices()
+                order.invalidate_recordset()
+                self.assertFalse(order.invoice_ids)
+                self.assertEqual(order.order_line, lines, "no down payment line")
+        with self.assertRaises(AccessError):
+            order.with_user(self.salesman)._create_invoices()
+        self.assertFalse(order.invoice_ids)
+
+    def test_native_create_invoice_is_hidden_from_salespeople(self):
+        order = self._confirmed()
+        self.assertFalse(order.with_user(self.salesman).crm_can_invoice)
+        self.assertTrue(order.with_user(self.billing_only).crm_can_invoice)
+        arch = order.with_user(self.salesman).get_views([(False, "form")])["views"]["form"]["arch"]
+        for button in ("create_invoice", "create_invoice_percentage"):
+            self.assertRegex(
+                arch, rf'id="{button}"[^>]*invisible="[^"]* or \(not crm_can_invoice\)"'
+            )
+        self.company.crm_invoice_mode = "draft"
+        order.invalidate_recordset(["crm_can_invoice"])
+        self.assertTrue(order.with_user(self.salesman).crm_can_invoice)
+
+    def test_billing_user_invoices_with_the_native_wizard(self):
+        order = self._requested()  # the billing user (a salesperson too) sees it
+        self._wizard(
+            order, self.billing, advance_payment_method="percentage", amount=30
+        ).create_invoices()
+        self.assertEqual(len(order.invoice_ids), 1)
+        self._wizard(order, self.billing).create_invoices()
+        self.assertEqual(len(order.invoice_ids), 2)
+
+    def test_bridge_still_invoices_for_accounting(self):
+        order = self._requested()
+        order.with_user(self.billing).action_accounting_create_invoice()
+        self.assertEqual(order.accounting_state, "invoiced")
+
+    def test_other_modes_keep_native_invoicing(self):
+        for mode in ("draft", "posted"):
+            with self.subTest(mode=mode):
+                self.company.crm_invoice_mode = mode
+                order = self._confirmed()
+                self._wizard(order, self.salesman).create_invoices()
+                self.assertEqual(len(order.invoice_ids), 1)
+
+    def test_down_payment_refused_then_bridge_invoices(self):
+        order = self._confirmed()
+        with self.assertRaises(AccessError):
+            self._wizard(
+                order, self.salesman, advance_payment_method="fixed", fixed_amount=10
+            ).create_invoices()
+        order.with_user(self.salesman).action_send_to_accounting()
+        order.with_user(self.billing).action_accounting_create_invoice()
+        self.assertEqual(order.accounting_state, "invoiced")
+        self.assertEqual(len(order.invoice_ids), 1)
+        self.assertEqual(order.invoice_ids.amount_total, order.amount_total)

@@ -1,6 +1,6 @@
 import logging
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, split_every
 
@@ -161,6 +161,39 @@ class SaleOrder(models.Model):
         string="Sent to Accounting On", copy=False, readonly=True
     )
     accounting_reject_reason = fields.Text(string="Rejection Reason", copy=False, readonly=True)
+    crm_can_invoice = fields.Boolean(
+        string="Can Invoice",
+        compute="_compute_crm_can_invoice",
+        help="Whether the current user may invoice the order with Odoo's own Create "
+        "Invoice: in review mode, only billing users may.",
+    )
+
+    @api.depends("company_id.crm_invoice_mode")
+    @api.depends_context("uid")
+    def _compute_crm_can_invoice(self):
+        billing = self.env.user.has_group("account.group_account_invoice")
+        for order in self:
+            order.crm_can_invoice = billing or order.company_id.crm_invoice_mode != "review"
+
+    def _crm_check_native_invoicing(self):
+        """In "review by accounting" mode, invoicing an order is for billing users only
+        (the bridge and the system invoice in sudo)."""
+        if self.env.su or self.env.user.has_group("account.group_account_invoice"):
+            return
+        review = self.filtered(lambda o: o.company_id.crm_invoice_mode == "review")
+        if review:
+            raise AccessError(
+                self.env._(
+                    "Accounting reviews the orders of %(company)s before invoicing them: "
+                    "send %(orders)s to accounting instead of invoicing it yourself.",
+                    company=", ".join(review.company_id.mapped("name")),
+                    orders=", ".join(review.mapped("display_name")),
+                )
+            )
+
+    def _create_invoices(self, grouped=False, final=False, date=None):
+        self._crm_check_native_invoicing()
+        return super()._create_invoices(grouped=grouped, final=final, date=date)
 
     def _crm_workflow_fields(self):
         return super()._crm_workflow_fields() + [
