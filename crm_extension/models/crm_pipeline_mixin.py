@@ -9,8 +9,17 @@ class CrmPipelineMixin(models.AbstractModel):
 
     A concrete model defines ``pipeline_stage_id`` (tracked, with its scope domain),
     sets ``_crm_pipeline_scope`` and may override the owner/leader/condition hooks.
-    Every stage change goes through ``write`` so that manual and automatic moves are
-    logged and automated alike.
+
+    Two kinds of moves, both through ``write`` so that they are tracked, logged and
+    automated alike:
+
+    - a move by a user (the kanban, the statusbar, the lost wizard, an import, any
+      client call): it obeys the stage conditions and the lost reason, and the entry
+      actions of the stage run with the user's rights;
+    - a move by the system, in sudo: the addon's own automation (``_crm_move_to_stage``:
+      document events, first stages). No client call runs as superuser, so nothing a
+      client sends can make its move pass for one; the log keeps the user who caused
+      it and ``_crm_move_to_stage`` checks the entry actions with that user's rights.
     """
 
     _name = "crm.pipeline.mixin"
@@ -65,6 +74,17 @@ class CrmPipelineMixin(models.AbstractModel):
         """Why this record may not be put into ``stage`` by hand (False if it may)."""
         return False
 
+    def _crm_workflow_fields(self):
+        """Fields that only the workflow changes (read-only in the views is not read-only
+        on the server): a client call that sets them is refused, the actions that own
+        them write them in sudo after their own checks."""
+        return ["date_last_stage_update"]
+
+    def _crm_check_stage_entry(self, stage):
+        """Raise if the current user may not have the entry actions of ``stage`` done
+        on ``self`` (called before a move, with the rights of whoever causes it)."""
+        return
+
     # ---------------------------------------------------------------- stages
     @api.model
     def _read_group_pipeline_stage_ids(self, stages, domain):
@@ -100,28 +120,81 @@ class CrmPipelineMixin(models.AbstractModel):
                     )
                 )
 
+    @api.constrains("pipeline_stage_id", "pipeline_lost_reason_id")
+    def _check_pipeline_lost_reason(self):
+        for record in self._crm_pipeline_records():
+            if record.pipeline_lost_reason_id and not record.pipeline_stage_id.is_lost:
+                raise ValidationError(
+                    self.env._(
+                        "%(record)s is not in a lost stage: it cannot have a lost reason.",
+                        record=record.display_name,
+                    )
+                )
+
     # ---------------------------------------------------------------- CRUD
+    def _crm_check_workflow_fields(self, fnames):
+        """Refuse a client's write of the workflow fields (the system, in sudo, may)."""
+        if self.env.su:
+            return
+        touched = [fname for fname in self._crm_workflow_fields() if fname in fnames]
+        if touched:
+            raise UserError(
+                self.env._(
+                    "%(fields)s of %(model)s change only through their actions "
+                    "(stage moves, sending to accounting, invoicing, rejecting): "
+                    "they cannot be set directly.",
+                    fields=", ".join(
+                        self._fields[fname]._description_string(self.env) for fname in touched
+                    ),
+                    model=self.env["ir.model"]._get(self._name).name,
+                )
+            )
+
     @api.model_create_multi
     def create(self, vals_list):
+        # defaults from the context are values the client sets too
+        defaults = {key[8:] for key in self.env.context if key.startswith("default_")}
+        self._crm_check_workflow_fields(defaults.union(*vals_list))
         records = super().create(vals_list)
-        if not self.env.context.get("crm_stage_automatic"):
-            # a record created straight into a stage obeys the rules of a manual move
-            for record, vals in zip(records, vals_list, strict=True):
-                if vals.get("pipeline_stage_id") and record in records._crm_pipeline_records():
-                    record._crm_check_manual_move(record.pipeline_stage_id, vals)
         staged = records._crm_pipeline_records().filtered("pipeline_stage_id")
         for stage, group in staged.grouped("pipeline_stage_id").items():
+            if not self.env.su:
+                # a record created straight into a stage obeys the rules of a manual move
+                for record in group:
+                    record._crm_check_manual_move(stage, record.pipeline_lost_reason_id)
+            group._crm_check_stage_entry(stage)
             group._crm_stage_entered(stage, {}, automatic=False)
         return records
 
+    def _crm_check_lost_reason_write(self, vals):
+        """The lost reason is given with the lost stage, by marking the deal as lost; a
+        lost deal keeps it (the constraint refuses a reason outside a lost stage)."""
+        if self.env.su or "pipeline_lost_reason_id" not in vals:
+            return
+        if "pipeline_stage_id" not in vals or (
+            not vals["pipeline_lost_reason_id"]
+            and self.env["crm.pipeline.stage"].browse(vals["pipeline_stage_id"]).is_lost
+        ):
+            raise UserError(
+                self.env._(
+                    "The lost reason is given when a deal is marked as lost, with its "
+                    "lost stage (Mark as Lost)."
+                )
+            )
+
     def write(self, vals):
+        self._crm_check_workflow_fields(vals)
+        self._crm_check_lost_reason_write(vals)
         if "pipeline_stage_id" not in vals:
             return super().write(vals)
         stage = self.env["crm.pipeline.stage"].browse(vals["pipeline_stage_id"])
         moving = self._crm_pipeline_records().filtered(lambda r: r.pipeline_stage_id != stage)
-        automatic = self.env.context.get("crm_stage_automatic", False)
-        if stage and moving and not automatic:
-            moving._crm_check_manual_move(stage, vals)
+        # only the system moves in sudo (see the class docstring)
+        automatic = self.env.su
+        if stage and moving:
+            if not automatic:
+                moving._crm_check_manual_move(stage, vals.get("pipeline_lost_reason_id"))
+            moving._crm_check_stage_entry(stage)
         if moving:
             vals = dict(vals, date_last_stage_update=fields.Datetime.now())
             if not stage.is_lost and "pipeline_lost_reason_id" not in vals:
@@ -132,13 +205,13 @@ class CrmPipelineMixin(models.AbstractModel):
             moving._crm_stage_entered(stage, old_stages, automatic=automatic)
         return res
 
-    def _crm_check_manual_move(self, stage, vals):
+    def _crm_check_manual_move(self, stage, lost_reason):
         # a deal is lost by hand with a reason, whatever event the lost stage follows
         for record in self if not stage.is_lost else ():
             error = record._crm_stage_condition_error(stage)
             if error:
                 raise UserError(error)
-        if stage.is_lost and not vals.get("pipeline_lost_reason_id"):
+        if stage.is_lost and not lost_reason:
             action = self.env["crm.pipeline.lost.wizard"]._action_open(self, stage)
             raise RedirectWarning(
                 self.env._(
@@ -153,8 +226,6 @@ class CrmPipelineMixin(models.AbstractModel):
     # ---------------------------------------------------------------- automation
     def _crm_stage_entered(self, stage, old_stages, automatic=False):
         """Log the transition of ``self`` into ``stage`` and run its entry actions."""
-        if self.env.context.get("crm_stage_init"):
-            return
         self.env["crm.pipeline.stage.log"]._log_transitions(
             self, old_stages, stage, automatic=automatic
         )
@@ -168,7 +239,9 @@ class CrmPipelineMixin(models.AbstractModel):
         for owner, records in by_owner.items():
             tz = pytz.timezone(owner.tz or self.env.user.tz or "UTC")
             deadline = pytz.utc.localize(due).astimezone(tz).date()
-            records.activity_schedule(
+            # sudo: the exact due time and the stage of the activity are the workflow's
+            # fields; whoever moved the record may have its activity scheduled
+            records.sudo().activity_schedule(
                 date_deadline=deadline,
                 summary=stage.activity_summary or stage.name,
                 activity_type_id=stage.activity_type_id.id,
@@ -177,15 +250,47 @@ class CrmPipelineMixin(models.AbstractModel):
                 crm_stage_id=stage.id,
             )
 
-    def _crm_move_to_stage(self, stage, reason):
-        """Automatic move (document event) into ``stage`` with a chatter note."""
+    def _crm_move_to_stage(self, stage, reason=None):
+        """Move ``self`` into ``stage`` as the system (document events, first stages),
+        with a chatter note when a ``reason`` is given.
+
+        The conditions of manual moves do not apply (the events decide) and the move is
+        logged as automatic, by the user whose action caused it. The entry actions of
+        the stage are checked with that user's rights first: what they are refused
+        when asking directly, a stage move does not do for them.
+        """
+        moving = self.filtered(lambda record: record.pipeline_stage_id != stage)
+        if not moving or not stage:
+            return
+        moving._crm_check_stage_entry(stage)
+        # sudo: a document event moves the record whoever caused it (an accountant
+        # posting an invoice need not be able to edit the order)
+        moving.sudo().write({"pipeline_stage_id": stage.id})
+        if reason:
+            # one note for all of them in one query (document events move orders in batches)
+            body = self.env._(
+                "Moved to stage %(stage)s automatically: %(reason)s",
+                stage=stage.name,
+                reason=reason,
+            )
+            moving._message_log_batch(dict.fromkeys(moving.ids, body))
+
+    def _crm_init_pipeline_stage(self):
+        """Records that existed before the addon enter the first stage of their company."""
+        todo = self._crm_pipeline_records().filtered(lambda record: not record.pipeline_stage_id)
+        Stage = self.env["crm.pipeline.stage"]
+        for company, records in todo.grouped("company_id").items():
+            stage = Stage._first_stage(self._crm_pipeline_scope, company or self.env.company)
+            records._crm_enter_stage_silently(stage)
+
+    def _crm_enter_stage_silently(self, stage):
+        """Put ``self`` into ``stage`` without the bookkeeping of a move: no condition, log,
+        activity, note or entry action, which would all date from the installation."""
         if not self or not stage:
             return
-        self.with_context(crm_stage_automatic=True).write({"pipeline_stage_id": stage.id})
-        if self.env.context.get("crm_stage_init"):
-            return
-        # one note for all of them in one query (document events move orders in batches)
-        body = self.env._(
-            "Moved to stage %(stage)s automatically: %(reason)s", stage=stage.name, reason=reason
+        # sudo, untracked and below this mixin's write (which does that bookkeeping):
+        # installation puts the existing records where they already are
+        records = self.sudo().with_context(tracking_disable=True)
+        super(CrmPipelineMixin, records).write(
+            {"pipeline_stage_id": stage.id, "date_last_stage_update": fields.Datetime.now()}
         )
-        self._message_log_batch(dict.fromkeys(self.ids, body))

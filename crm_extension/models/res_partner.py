@@ -400,9 +400,7 @@ class ResPartner(models.Model):
                 "partner", company or self.env.company
             )
             if stage:
-                partners.with_context(crm_stage_automatic=True).write(
-                    {"pipeline_stage_id": stage.id}
-                )
+                partners._crm_move_to_stage(stage)
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -1,6 +1,6 @@
 import logging
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, split_every
 
@@ -80,10 +80,12 @@ class SaleOrder(models.Model):
         )
 
     # ---------------------------------------------------------------- events
-    def _crm_fire_stage_trigger(self, trigger):
+    def _crm_fire_stage_trigger(self, trigger, silent=False):
         """Move the orders whose ``trigger`` event happened into the matching stage.
 
         Never moves an order back from a later stage, except on cancellation.
+        ``silent``: installation, the orders enter the stage without the bookkeeping
+        of a move (see ``_crm_enter_stage_silently``).
         """
         orders = self.filtered(lambda o: o._crm_trigger_holds(trigger))
         if not orders:
@@ -110,18 +112,20 @@ class SaleOrder(models.Model):
                     or (o.pipeline_stage_id.sequence, o.pipeline_stage_id.id) < key
                 )
             )
-            # sudo: document events (an accountant posting or paying an invoice) move
-            # the order whoever caused them; the log and chatter keep the real user
-            to_move.sudo()._crm_move_to_stage(target, reason)
+            if silent:
+                to_move._crm_enter_stage_silently(target)
+            else:
+                # in the env of whoever caused the event: the move is done in sudo
+                # (an accountant posting or paying an invoice moves the order), its
+                # entry actions are checked with their rights
+                to_move._crm_move_to_stage(target, reason)
 
     def _crm_init_pipeline_stage(self):
         """Stage of orders that had none: the first one, then as far as their events go."""
-        for company, orders in self.grouped("company_id").items():
-            first = self.env["crm.pipeline.stage"]._first_stage("order", company)
-            if first:
-                orders._crm_move_to_stage(first, "")
+        res = super()._crm_init_pipeline_stage()
         for trigger in ("sent", "confirmed", "invoiced", "paid", "cancelled"):
-            self._crm_fire_stage_trigger(trigger)
+            self._crm_fire_stage_trigger(trigger, silent=True)
+        return res
 
     def write(self, vals):
         res = super().write(vals)
@@ -157,6 +161,47 @@ class SaleOrder(models.Model):
         string="Sent to Accounting On", copy=False, readonly=True
     )
     accounting_reject_reason = fields.Text(string="Rejection Reason", copy=False, readonly=True)
+    crm_can_invoice = fields.Boolean(
+        string="Can Invoice",
+        compute="_compute_crm_can_invoice",
+        help="Whether the current user may invoice the order with Odoo's own Create "
+        "Invoice: in review mode, only billing users may.",
+    )
+
+    @api.depends("company_id.crm_invoice_mode")
+    @api.depends_context("uid")
+    def _compute_crm_can_invoice(self):
+        billing = self.env.user.has_group("account.group_account_invoice")
+        for order in self:
+            order.crm_can_invoice = billing or order.company_id.crm_invoice_mode != "review"
+
+    def _crm_check_native_invoicing(self):
+        """In "review by accounting" mode, invoicing an order is for billing users only
+        (the bridge and the system invoice in sudo)."""
+        if self.env.su or self.env.user.has_group("account.group_account_invoice"):
+            return
+        review = self.filtered(lambda o: o.company_id.crm_invoice_mode == "review")
+        if review:
+            raise AccessError(
+                self.env._(
+                    "Accounting reviews the orders of %(company)s before invoicing them: "
+                    "send %(orders)s to accounting instead of invoicing it yourself.",
+                    company=", ".join(review.company_id.mapped("name")),
+                    orders=", ".join(review.mapped("display_name")),
+                )
+            )
+
+    def _create_invoices(self, grouped=False, final=False, date=None):
+        self._crm_check_native_invoicing()
+        return super()._create_invoices(grouped=grouped, final=final, date=date)
+
+    def _crm_workflow_fields(self):
+        return super()._crm_workflow_fields() + [
+            "accounting_state",
+            "accounting_requested_by",
+            "accounting_requested_date",
+            "accounting_reject_reason",
+        ]
 
     def _crm_check_send_rights(self):
         user = self.env.user
@@ -250,7 +295,8 @@ class SaleOrder(models.Model):
         quotations = self.filtered(lambda o: o.state in ("draft", "sent"))
         if quotations:
             quotations.action_confirm()
-        self.write(
+        # sudo: the workflow fields are this action's, written after its checks
+        self.sudo().write(
             {
                 "accounting_state": "requested",
                 "accounting_requested_by": self.env.user.id,
@@ -277,16 +323,31 @@ class SaleOrder(models.Model):
                 )
         to_invoice = self.filtered(lambda o: o.company_id.crm_invoice_mode in ("draft", "posted"))
         if to_invoice:
-            # salespeople cannot invoice: the company asked for it, so do it for them
+            # sudo: salespeople cannot invoice; the company asked for it, so do it for
+            # them, once their own send rights were checked above
             results = to_invoice.sudo()._crm_accounting_invoice_batch()
             return self._crm_accounting_notification(results)
         return True
 
+    def _crm_to_send_on_entry(self):
+        """The orders a "send to accounting on entry" stage sends."""
+        return self.filtered(lambda o: o.accounting_state not in ("requested", "invoiced"))
+
+    def _crm_check_stage_entry(self, stage):
+        res = super()._crm_check_stage_entry(stage)
+        if stage.crm_send_to_accounting:
+            to_send = self._crm_to_send_on_entry()
+            if to_send:
+                to_send._crm_check_send_rights()
+        return res
+
     def _crm_stage_entered(self, stage, old_stages, automatic=False):
         res = super()._crm_stage_entered(stage, old_stages, automatic=automatic)
-        if stage.crm_send_to_accounting and not self.env.context.get("crm_stage_init"):
-            to_send = self.filtered(lambda o: o.accounting_state not in ("requested", "invoiced"))
+        if stage.crm_send_to_accounting:
+            to_send = self._crm_to_send_on_entry()
             if to_send:
+                # with the rights of the mover; in sudo for a move by the system, whose
+                # cause was checked by _crm_check_stage_entry before the move
                 to_send.action_send_to_accounting()
         return res
 
@@ -427,7 +488,8 @@ class SaleOrder(models.Model):
             # sudo: billing users need not have write access to orders; the change is
             # tracked below, with the note, in two queries for the whole batch
             fully.sudo().with_context(tracking_disable=True).accounting_state = "invoiced"
-            fully.activity_feedback(["mail.mail_activity_data_todo"])
+            # sudo: the to-do of accounting may be another accountant's
+            fully.sudo().activity_feedback(["mail.mail_activity_data_todo"])
         bodies = {}
         for order in self:
             if order in fully:
@@ -527,12 +589,17 @@ class SaleOrder(models.Model):
                 lambda m: m.move_type == "out_invoice" and m.state != "cancel"
             )
         )
-        for order in orders:
-            order.sudo().accounting_state = "requested"
-            order.message_post(
-                body=self.env._("Its invoice was cancelled: the order is back with accounting."),
-                subtype_xmlid="mail.mt_note",
+        if not orders:
+            return
+        # sudo: whoever may cancel the invoice puts the order back in the queue (billing
+        # users need not have write access to orders)
+        orders.sudo().accounting_state = "requested"
+        orders._message_log_batch(
+            dict.fromkeys(
+                orders.ids,
+                self.env._("Its invoice was cancelled: the order is back with accounting."),
             )
+        )
 
     def action_accounting_reject(self):
         if not self.env.user.has_group("account.group_account_invoice"):

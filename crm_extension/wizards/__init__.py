@@ -1,1 +1,6 @@
-from . import crm_pipeline_lost_wizard, crm_set_role_wizard, sale_order_accounting_reject
+from . import (
+    crm_pipeline_lost_wizard,
+    crm_set_role_wizard,
+    sale_make_invoice_advance,
+    sale_order_accounting_reject,
+)

@@ -37,7 +37,15 @@ class CrmPipelineLostWizard(models.TransientModel):
         self.ensure_one()
         if self.res_model not in ("res.partner", "sale.order"):
             raise UserError(self.env._("Lost reasons apply to customers and orders only."))
+        if not self.stage_id.is_lost:
+            raise UserError(
+                self.env._(
+                    "%(stage)s is not a lost stage: choose the stage lost deals go to.",
+                    stage=self.stage_id.name,
+                )
+            )
         records = self.env[self.res_model].browse(self.res_ids).exists()
+        # as the user, like a move by hand: the stage's rules and entry actions apply
         records.write(
             {
                 "pipeline_stage_id": self.stage_id.id,

@@ -24,15 +24,19 @@ class SaleOrderAccountingReject(models.TransientModel):
                     orders=", ".join(wrong.mapped("display_name")),
                 )
             )
+        # sudo: billing users need not have write access to orders; what the rejection
+        # writes (its workflow fields, the to-dos and the note) is checked above
         orders.sudo().write(
             {"accounting_state": "rejected", "accounting_reject_reason": self.reason}
         )
-        for order in orders:
-            order.activity_feedback(["mail.mail_activity_data_todo"])
-            order.message_post(
-                body=self.env._("Rejected by accounting: %(reason)s", reason=self.reason),
-                subtype_xmlid="mail.mt_note",
+        orders.sudo().activity_feedback(["mail.mail_activity_data_todo"])
+        orders._message_log_batch(
+            dict.fromkeys(
+                orders.ids,
+                self.env._("Rejected by accounting: %(reason)s", reason=self.reason),
             )
+        )
+        for order in orders:
             order.sudo().activity_schedule(
                 "mail.mail_activity_data_todo",
                 summary=self.env._("Fix %(order)s rejected by accounting", order=order.name),
