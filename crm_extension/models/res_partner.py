@@ -532,13 +532,24 @@ class ResPartner(models.Model):
         )
         return set(owned.ids)
 
+    @api.model
+    def _crm_figure_companies(self):
+        """The companies of the figures: the active companies (``self.env.companies``)
+        of the current company's group. Native ``credit`` reads the whole tree of the
+        current company's root, one currency (branches have their root's), whether
+        the user may access a branch or not; the card reads that tree too, but only
+        the companies the user is working in."""
+        root = self.env.company.root_id
+        return self.env.companies.filtered(lambda company: company.root_id == root)
+
     def _crm_receivable_query(self):
-        """account.move.line query (from/where) of the current company tree, like
-        the native ``credit`` (addons/account/models/partner.py)."""
+        """account.move.line query (from/where) of the receivables of the card's
+        companies (:meth:`_crm_figure_companies`), like the native ``credit``
+        (addons/account/models/partner.py)."""
         return self.env["account.move.line"]._search(
             [
                 ("parent_state", "=", "posted"),
-                ("company_id", "child_of", self.env.company.root_id.id),
+                ("company_id", "in", self._crm_figure_companies().ids),
                 ("account_type", "=", "asset_receivable"),
             ],
             bypass_access=True,
@@ -652,18 +663,18 @@ class ResPartner(models.Model):
               FROM sale_order so
               JOIN res_partner p ON p.id = so.partner_id
              WHERE p.commercial_partner_id IN %(ids)s
-               AND so.company_id IN (SELECT id FROM res_company WHERE parent_path LIKE %(root)s)
+               AND so.company_id IN %(companies)s
           GROUP BY p.commercial_partner_id
                 """,
                 ids=tuple(commercial_ids),
-                root=f"{self.env.company.root_id.id}/%",
+                companies=tuple(self._crm_figure_companies().ids),
             )
         )
         for row in orders:
             figures.setdefault(row.pop("cid"), {}).update(row)
         return figures
 
-    @api.depends_context("company", "uid")
+    @api.depends_context("company", "uid", "allowed_company_ids")
     def _compute_crm_finance(self):
         commercial = self.commercial_partner_id
         visible = self._crm_visible_commercial_ids(commercial.ids)
@@ -784,7 +795,7 @@ class ResPartner(models.Model):
             ("move_type", "in", ("out_invoice", "out_refund")),
             ("state", "=", "posted"),
             ("payment_state", "in", ("not_paid", "partial")),
-            ("company_id", "child_of", self.env.company.root_id.id),
+            ("company_id", "in", self._crm_figure_companies().ids),
         ]
 
     def action_crm_open_invoices(self):
@@ -805,6 +816,7 @@ class ResPartner(models.Model):
             [
                 ("partner_id", "child_of", self.commercial_partner_id.id),
                 ("state", "in", ("draft", "sent")),
+                ("company_id", "in", self._crm_figure_companies().ids),
             ],
         )
 
@@ -814,5 +826,6 @@ class ResPartner(models.Model):
             [
                 ("partner_id", "child_of", self.commercial_partner_id.id),
                 ("partner_type", "=", "customer"),
+                ("company_id", "in", self._crm_figure_companies().ids),
             ],
         )
