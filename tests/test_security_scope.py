@@ -1,9 +1,10 @@
-"""Issue 10, item 3, tried as the attacker: figures of branches the user may not
-access."""
+"""Issue 10, items 3 and 4, tried as the attacker: figures of branches the user may
+not access, and what searches and computes derived from invoices tell a user who may
+not see the customer's figures."""
 
 from datetime import timedelta
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import SQL
@@ -263,3 +264,348 @@ class TestBranchScope(CardCommon):
         self.assertEqual(shown, mine.filtered("crm_overdue_amount"))
         self.assertEqual(shown, self.cust, "cust3 is late in Branch 2 only")
         self.assertFalse(self.cust3.with_user(self.sp_b1).crm_overdue_amount)
+
+
+@tagged("post_install", "-at_install")
+class TestDerivedScope(CardCommon):
+    """``mine`` (of ``sp``) and ``theirs`` (of ``sp2``), customers for 200 days.
+
+    ``theirs`` bought product B on an invoice 5 days ago and has an unassigned quotation
+    of yesterday; ``mine`` bought product A 20 days ago in the company and product B 3
+    days ago in a branch ``sp`` may work in. Classes (ranked with the customers of
+    :class:`CardCommon`): in the company, ``theirs`` A and ``mine`` B; in the branch,
+    ``mine`` A."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.company_data["company"]
+        cls.company.write({"child_ids": [Command.create({"name": "Derived Branch"})]})
+        cls.cr.precommit.run()
+        cls.branch = cls.company.child_ids
+        cls.env.user.company_ids |= cls.branch
+        cls.sp.company_ids |= cls.branch
+        cls.native_sales = new_test_user(
+            cls.env, login="derived_native_sales", groups="sales_team.group_sale_salesman"
+        )
+        Partner = cls.env["res.partner"]
+        cls.mine = Partner.create(
+            {"name": "Derived Mine", "is_company": True, "customer_rank": 1, "user_id": cls.sp.id}
+        )
+        cls.theirs = Partner.create(
+            {
+                "name": "Derived Theirs",
+                "is_company": True,
+                "customer_rank": 1,
+                "user_id": cls.sp2.id,
+            }
+        )
+        cls.pair = cls.mine | cls.theirs
+
+        def invoice(partner, product, amount, days_ago, company):
+            return cls._create_invoice_one_line(
+                product_id=product,
+                price_unit=amount,
+                tax_ids=[],
+                partner_id=partner,
+                company_id=company.id,
+                invoice_date=cls.today - timedelta(days=days_ago),
+                post=True,
+            )
+
+        invoice(cls.theirs, cls.product_b, 500.0, 5, cls.company)
+        invoice(cls.mine, cls.product_a, 300.0, 20, cls.company)
+        invoice(cls.mine, cls.product_b, 300.0, 3, cls.branch)
+        cls.quotation = (
+            cls.env["sale.order"]
+            .sudo()
+            .create(
+                {
+                    "partner_id": cls.theirs.id,
+                    "user_id": False,
+                    "date_order": fields.Datetime.now() - timedelta(days=1),
+                    "order_line": [Command.create({"product_id": cls.product_a.id})],
+                }
+            )
+        )
+        cls._age(cls.pair, 200)
+        cls.env["res.partner"]._crm_compute_customer_classes(cls.today)
+
+    @classmethod
+    def _age(cls, partners, days):
+        """Created ``days`` days ago (by Python's clock, like the card's today)."""
+        cls.env.flush_all()
+        cls.env.cr.execute(
+            "UPDATE res_partner SET create_date = %s WHERE id = ANY(%s)",
+            [fields.Datetime.now() - timedelta(days=days), partners.ids],
+        )
+        cls.env.invalidate_all()
+
+    def _in(self, record, user, companies=None):
+        record = record.with_user(user)
+        if companies:
+            record = record.with_context(allowed_company_ids=companies.ids)
+        return record
+
+    # ------------------------------------------------------------ bought product
+    def test_bought_product_follows_the_card_scope_and_companies(self):
+        product_b = self.product_b
+
+        def bought(user, companies=None, operator="=", value=product_b.id):
+            Partner = self._in(self.env["res.partner"], user, companies)
+            return Partner.search(
+                [("id", "in", self.pair.ids), ("crm_bought_product_id", operator, value)]
+            )
+
+        both = self.company | self.branch
+        # the salesperson: their own customer, in the companies they work in
+        self.assertEqual(bought(self.sp, both), self.mine)
+        self.assertEqual(bought(self.sp, both, "ilike", product_b.name), self.mine)
+        self.assertFalse(bought(self.sp, self.company), "mine bought B in the branch only")
+        # who sees every customer's figures: every customer, in their companies
+        self.assertEqual(bought(self.mgr), self.theirs)
+        self.assertEqual(bought(self.acc, self.company), self.theirs)
+        self.assertEqual(bought(self.sp2), self.theirs)
+        # who may not read the figures learns nothing: the field is theirs no more
+        for user in (self.plain, self.native_sales):
+            with self.subTest(user=user.login), self.assertRaises(AccessError):
+                bought(user)
+
+    # ------------------------------------------------------------ last contact
+    def test_last_contact_counts_only_the_documents_of_the_card(self):
+        yesterday = self.today - timedelta(days=1)
+        for user, partner, expected in (
+            (self.sp2, self.theirs, yesterday),
+            (self.mgr, self.theirs, yesterday),
+            (self.sp, self.theirs, False),
+            (self.plain, self.theirs, False),
+            (self.native_sales, self.theirs, False),
+            (self.plain, self.mine, False),
+        ):
+            with self.subTest(user=user.login, partner=partner.name):
+                record = self._in(partner, user)
+                self.assertEqual(record.crm_last_contact_date, expected)
+                if not expected:
+                    self.assertEqual(record.crm_days_since_contact, 200, "since creation")
+        both = self.company | self.branch
+        self.assertEqual(
+            self._in(self.mine, self.sp, both).crm_last_contact_date,
+            self.today - timedelta(days=3),
+        )
+        self.assertEqual(
+            self._in(self.mine, self.sp, self.company).crm_last_contact_date,
+            self.today - timedelta(days=20),
+            "the branch's invoice counts where the branch is active",
+        )
+        # the search says no more than the field
+        for user, expected in ((self.sp, self.mine), (self.plain, self.env["res.partner"])):
+            with self.subTest(search=user.login):
+                Partner = self._in(self.env["res.partner"], user)
+                found = Partner.search(
+                    [("id", "in", self.pair.ids), ("crm_days_since_contact", "<", 30)]
+                )
+                self.assertEqual(found, expected)
+
+    def test_followup_due_is_the_crons_selection_for_who_sees_the_customer(self):
+        # class A (30 days) in the company, last invoiced 40 days ago: the cron's pick
+        stale = self.env["res.partner"].create(
+            {
+                "name": "Derived Stale",
+                "is_company": True,
+                "customer_rank": 1,
+                "user_id": self.sp2.id,
+            }
+        )
+        self._create_invoice_one_line(
+            product_id=self.product_a,
+            price_unit=10.0,
+            tax_ids=[],
+            partner_id=stale,
+            invoice_date=self.today - timedelta(days=40),
+            post=True,
+        )
+        stale.sudo().crm_customer_class_company = "A"
+        self._age(stale, 200)
+        customers = self.pair | stale
+        cron = self.env["res.partner"].sudo()._crm_followup_due(customers.ids)
+        self.assertIn(stale.id, cron)
+        for user, visible in (
+            (self.sp2, self.theirs | stale),
+            (self.mgr, customers),
+            (self.acc, customers),
+            (self.sp, self.mine),
+            (self.plain, self.env["res.partner"]),
+        ):
+            with self.subTest(user=user.login):
+                Partner = self.env["res.partner"].with_user(user)
+                due = Partner.search([("id", "in", customers.ids), ("crm_followup_due", "=", True)])
+                self.assertEqual(set(due.ids), set(cron) & set(visible.ids))
+                self.assertEqual(
+                    due, customers.with_user(user).filtered("crm_followup_due"), "field = filter"
+                )
+
+    # ------------------------------------------------------------ classes
+    def test_classes_are_per_company(self):
+        self.acc.company_ids |= self.branch
+        self.assertEqual(self._in(self.theirs, self.acc).crm_customer_class, "A")
+        self.assertEqual(self._in(self.mine, self.acc).crm_customer_class, "B")
+        in_branch = self.branch | self.company
+        self.assertEqual(self._in(self.mine, self.acc, in_branch).crm_customer_class, "A")
+        self.assertFalse(self._in(self.theirs, self.acc, in_branch).crm_customer_class)
+        [(classes,)] = self.env.execute_query(
+            SQL(
+                "SELECT crm_customer_class_company FROM res_partner WHERE id = %s",
+                self.mine.id,
+            )
+        )
+        self.assertEqual(classes, {str(self.company.id): "B", str(self.branch.id): "A"})
+
+    def test_no_class_without_a_figure_role(self):
+        calls = {
+            "read": lambda record, Partner: record.read(["crm_customer_class"]),
+            "web_read": lambda record, Partner: record.web_read({"crm_customer_class": {}}),
+            "search": lambda record, Partner: Partner.search([("crm_customer_class", "=", "A")]),
+            "read_group": lambda record, Partner: Partner._read_group(
+                [], ["crm_customer_class"], ["__count"]
+            ),
+            "order": lambda record, Partner: Partner.search([], order="crm_customer_class"),
+            "raw": lambda record, Partner: record.read(["crm_customer_class_company"]),
+        }
+        for user in (self.plain, self.native_sales):
+            for path, call in calls.items():
+                with self.subTest(user=user.login, path=path), self.assertRaises(AccessError):
+                    call(self.theirs.with_user(user), self.env["res.partner"].with_user(user))
+
+    def test_own_scope_salesperson_does_not_learn_the_class_of_others(self):
+        theirs = self.theirs.with_user(self.sp)
+        Partner = self.env["res.partner"].with_user(self.sp)
+        spec = {"crm_customer_class": {}}
+        ids = self.pair.ids
+        self.assertFalse(theirs.crm_customer_class)
+        self.assertFalse(theirs.read(["crm_customer_class"])[0]["crm_customer_class"])
+        self.assertFalse(theirs.web_read(spec)[0]["crm_customer_class"])
+        self.assertFalse(
+            Partner.web_search_read([("id", "=", self.theirs.id)], spec)["records"][0][
+                "crm_customer_class"
+            ]
+        )
+        self.assertIn(theirs.export_data(["crm_customer_class"])["datas"][0][0], (False, ""))
+        self.assertEqual(self.mine.with_user(self.sp).crm_customer_class, "B")
+        # searching, grouping and sorting say what reading says
+        self.assertFalse(Partner.search([("id", "in", ids), ("crm_customer_class", "=", "A")]))
+        self.assertEqual(
+            Partner.search([("id", "in", ids), ("crm_customer_class", "=", False)]), self.theirs
+        )
+        self.assertEqual(
+            Partner.search([("id", "in", ids), ("crm_customer_class", "!=", "B")]), self.theirs
+        )
+        self.assertEqual(
+            Partner.search([("id", "in", ids), ("crm_customer_class", "in", ["A", "B"])]),
+            self.mine,
+        )
+        groups = dict(
+            Partner._read_group([("id", "in", ids)], ["crm_customer_class"], ["id:recordset"])
+        )
+        self.assertEqual(groups, {"B": self.mine, False: self.theirs})
+        formatted = Partner.formatted_read_group(
+            [("id", "in", ids)], ["crm_customer_class"], ["__count"]
+        )
+        self.assertEqual(
+            {group["crm_customer_class"]: group["__count"] for group in formatted},
+            {"B": 1, False: 1},
+        )
+        # sorted as if theirs had no class: B (mine) before no class, ascending
+        ordered = Partner.search([("id", "in", ids)], order="crm_customer_class asc nulls last")
+        self.assertEqual(ordered.ids, [self.mine.id, self.theirs.id])
+        # nor through the raw classes of the nightly job
+        with self.assertRaises(AccessError):
+            theirs.read(["crm_customer_class_company"])
+        with self.assertRaises(AccessError):
+            Partner.search([("crm_customer_class_company", "=", "A")])
+        # the owner and the manager see it, and filter and group by it
+        for user in (self.sp2, self.mgr):
+            with self.subTest(user=user.login):
+                Partner = self.env["res.partner"].with_user(user)
+                self.assertEqual(self.theirs.with_user(user).crm_customer_class, "A")
+                self.assertEqual(
+                    Partner.search([("id", "in", ids), ("crm_customer_class", "=", "A")]),
+                    self.theirs,
+                )
+                groups = dict(
+                    Partner._read_group(
+                        [("id", "=", self.theirs.id)], ["crm_customer_class"], ["__count"]
+                    )
+                )
+                self.assertEqual(groups, {"A": 1})
+
+    def test_class_cannot_be_written_by_a_client(self):
+        # the owner's manager cannot rank the customer A by hand
+        with self.assertRaises(AccessError):
+            self.theirs.with_user(self.mgr).write({"crm_customer_class": "A"})
+        before = self.theirs.sudo().crm_customer_class_company
+        self.assertEqual(before, "A")
+        attackers = self.sp2 | self.mgr | self.acc | self.crm_admin
+        # users who may edit contacts: the class is what they are refused
+        attackers.group_ids += self.env.ref("base.group_partner_manager")
+        for user in attackers:
+            with self.subTest(user=user.login):
+                record = self.theirs.with_user(user)
+                # they may create and edit customers: only the class is refused
+                self.env["res.partner"].with_user(user).create({"name": "Legit"})
+                record.write({"comment": "legit"})
+                for fname in ("crm_customer_class", "crm_customer_class_company"):
+                    with self.assertRaises(AccessError):
+                        record.write({fname: "C"})
+                    with self.assertRaises(AccessError):
+                        record.with_context(**{f"default_{fname}": "C"}).copy()
+                    with self.assertRaises(AccessError):
+                        self.env["res.partner"].with_user(user).create(
+                            {"name": "Self-classed", fname: "A"}
+                        )
+                    with self.assertRaises(AccessError):
+                        self.env["res.partner"].with_user(user).with_context(
+                            **{f"default_{fname}": "A"}
+                        ).create({"name": "Self-classed by context"})
+                    with self.assertRaises(AccessError):
+                        record.web_save({fname: "C"}, {})
+        self.theirs.invalidate_recordset()
+        self.assertEqual(self.theirs.sudo().crm_customer_class_company, "A")
+        self.assertFalse(self.env["res.partner"].sudo().search([("name", "like", "Self-classed")]))
+        # the form shows it read-only
+        description = self.env["res.partner"].with_user(self.mgr).fields_get(["crm_customer_class"])
+        self.assertTrue(description["crm_customer_class"]["readonly"])
+        # the nightly job still sets it
+        self.env.cr.execute(
+            "UPDATE res_partner SET crm_customer_class_company = NULL WHERE id = %s",
+            [self.theirs.id],
+        )
+        self.env["res.partner"].invalidate_model()
+        self.env["res.partner"]._crm_compute_customer_classes(self.today)
+        self.assertEqual(self.theirs.with_user(self.mgr).crm_customer_class, "A")
+
+    def test_analyses_show_the_class_where_the_card_does(self):
+        Report = self.env["crm.pipeline.report"]
+        for user, expected in (
+            (self.sp2, "A"),
+            (self.mgr, "A"),
+            (self.sp, False),  # sees the unassigned quotation, not the class
+        ):
+            with self.subTest(user=user.login):
+                row = Report.with_user(user).search([("order_id", "=", self.quotation.id)])
+                self.assertEqual(len(row), 1)
+                self.assertEqual(row.customer_class, expected)
+                groups = dict(
+                    Report.with_user(user)._read_group(
+                        [("order_id", "=", self.quotation.id)], ["customer_class"], ["__count"]
+                    )
+                )
+                self.assertEqual(groups, {expected: 1})
+        rows = (
+            self.env["crm.receivable.report"]
+            .with_user(self.mgr)
+            .search([("partner_id", "in", self.pair.ids)])
+        )
+        self.assertEqual(
+            {row.partner_id: row.customer_class for row in rows},
+            {self.theirs: "A", self.mine: "B"},
+        )
