@@ -104,10 +104,11 @@ def main():
         start = time.perf_counter()
         again = Partner._crm_compute_customer_classes()
         elapsed_again = time.perf_counter() - start
+        # the classes are per company (company-dependent jsonb): those of the seed's
         cr.execute(
-            """SELECT crm_customer_class, COUNT(*) FROM res_partner
+            """SELECT crm_customer_class_company ->> %s, COUNT(*) FROM res_partner
                 WHERE id = ANY(%s) GROUP BY 1 ORDER BY 1""",
-            (partner_ids,),
+            (str(env.company.id), partner_ids),
         )
         classes = dict(cr.fetchall())
         cr.rollback()

@@ -107,7 +107,9 @@ class TestCustomerClass(CrmReportCommon):
         self.assertEqual(company.crm_class_a_threshold, 80)
 
     def test_class_is_filterable_and_groupable_by_a_salesperson(self):
-        x, y = self._customer("X"), self._customer("Y")
+        # a CRM salesperson, for the customers they own (see tests/test_security_scope.py)
+        self.salesman.group_ids += self.env.ref("crm_extension.group_crm_salesperson")
+        x, y = (self._customer(n, user_id=self.salesman.id) for n in "XY")
         self._invoice(x, 900)
         self._invoice(y, 100)
         self._compute()

@@ -32,8 +32,11 @@ class TestFollowUp(CrmReportCommon):
                 "order_line": [Command.create({"product_id": cls.product_a.id})],
             }
         )
-        (cls.cust_a | cls.cust_quoted | cls.cust_orphan).crm_customer_class = "A"
-        cls.cust_b.crm_customer_class = "B"
+        # the classes the nightly job would set (only the job writes them)
+        (cls.cust_a | cls.cust_quoted | cls.cust_orphan).sudo().crm_customer_class_company = "A"
+        cls.cust_b.sudo().crm_customer_class_company = "B"
+        # a CRM salesperson reads the contacts and classes of the customers they own
+        cls.salesman.group_ids += cls.env.ref("crm_extension.group_crm_salesperson")
 
     def _followups(self, partners):
         return self.env["mail.activity"].search(
@@ -155,7 +158,7 @@ class TestFollowUpWindows(CrmReportCommon):
                     f"Window {customer_class or '-'} {days}", user_id=cls.salesman.id
                 )
                 cls._invoice(customer, 100, days_ago=days)
-                customer.crm_customer_class = customer_class
+                customer.sudo().crm_customer_class_company = customer_class
                 cls.customers[customer_class, days] = customer
         cls.all_customers = cls.env["res.partner"].union(*cls.customers.values())
         # never reminded, never listed: no owner / a contact of a due customer
@@ -165,6 +168,8 @@ class TestFollowUpWindows(CrmReportCommon):
             {"name": "Window contact", "parent_id": cls.customers["A", 31].id}
         )
         cls.seeded = cls.all_customers | cls.orphan | cls.contact
+        # the filter shows the cron's selection to who sees the customers' figures
+        cls.salesman.group_ids += cls.env.ref("crm_extension.group_crm_salesperson")
 
     def _expected(self, windows):
         """The seeded customers past their window, from the seed's own figures."""
@@ -269,13 +274,17 @@ class TestFollowUpWindows(CrmReportCommon):
                     "customer_rank": 1,
                     "company_id": company_2.id,
                     "user_id": self.salesman.id,
-                    "crm_customer_class": customer_class,
                 }
             )
             for customer_class in ("A", "B", "C", False)
         }
+        for customer_class, customer in others.items():
+            # classes are per company: these customers rank in company 2
+            customer.sudo().with_company(company_2).crm_customer_class_company = customer_class
         # class C, no company: 90 days in the current company, 30 in company 2
-        shared = self._customer("Shared customer", user_id=self.salesman.id, crm_customer_class="C")
+        shared = self._customer("Shared customer", user_id=self.salesman.id)
+        shared.sudo().crm_customer_class_company = "C"
+        shared.sudo().with_company(company_2).crm_customer_class_company = "C"
         self.env.flush_all()
         self.env.cr.execute(
             "UPDATE res_partner SET create_date = now() - interval '35 days' WHERE id = ANY(%s)",

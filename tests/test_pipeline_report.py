@@ -72,6 +72,8 @@ class TestPipelineReport(CrmPipelineReportCommon):
             by_stage,
             {self.stage_new: 2, self.stage_mid: 1, self.stage_won: 1, self.stage_lost: 2},
         )
+        # the class is a figure of the customer card: for users with a CRM role
+        self.sale_manager.group_ids += self.env.ref("crm_extension.group_crm_manager")
         by_class = dict(self._report(self.sale_manager, ["revenue:sum"], ["customer_class"]))
         self.assertEqual(by_class, {"A": 1000, False: 0})
         by_reason = dict(self._report(self.sale_manager, ["nbr_lost:sum"], ["lost_reason_id"]))

@@ -173,7 +173,7 @@ class TestReceivableFigures(ReceivableCommon):
         self.assertEqual(report[self.own]["overdue_days"], 200)
 
     def test_groupings_by_salesperson_class_and_company(self):
-        self.other.crm_customer_class = "A"
+        self.other.sudo().crm_customer_class_company = "A"
         by_user = self._report(self.acc, groupby=("user_id",), measures=("open_balance",))
         self.assertAlmostEqual(by_user[self.sp]["open_balance"], self.own.credit)
         self.assertAlmostEqual(by_user[self.sp2]["open_balance"], 1000.0)

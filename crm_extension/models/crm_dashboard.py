@@ -159,10 +159,13 @@ class CrmDashboard(models.AbstractModel):
         # receivables analysis has the card's numbers and visibility
         Receivable = self.env["crm.receivable.report"]
         if Receivable.has_access("read"):
+            # the card's overdue amount is the sum over its companies' rows
             late_customers = [
                 partner.id
                 for (partner,) in Receivable._read_group(
-                    [("user_id", "in", users.ids), ("overdue_amount", ">", 0)], ["partner_id"]
+                    [("user_id", "in", users.ids)],
+                    ["partner_id"],
+                    having=[("overdue_amount:sum", ">", 0)],
                 )
             ]
             # domains are built before the calls: the translation extractor takes the
@@ -175,6 +178,8 @@ class CrmDashboard(models.AbstractModel):
                 ("commercial_partner_id.user_id", "in", users.ids),
                 ("invoice_date_due", ">=", today),
                 ("invoice_date_due", "<=", week_end),
+                # the companies of the card's figures, not every active one
+                ("company_id", "in", self.env["res.partner"]._crm_figure_companies().ids),
             ]
             add(
                 "customers_overdue",

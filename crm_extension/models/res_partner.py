@@ -5,6 +5,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
+from odoo.fields import Domain
 from odoo.tools import SQL
 from odoo.tools.query import Query
 
@@ -23,6 +24,8 @@ OPERATORS = {
     ">=": py_operator.ge,
 }
 CUSTOMER_CLASSES = [("A", "A"), ("B", "B"), ("C", "C")]
+# the class as shown (scoped like the card) and as stored per company by the job
+CLASS_FIELDS = ("crm_customer_class", "crm_customer_class_company")
 
 
 class ResPartner(models.Model):
@@ -40,12 +43,25 @@ class ResPartner(models.Model):
     crm_customer_class = fields.Selection(
         CUSTOMER_CLASSES,
         string="Customer Class",
-        readonly=True,
+        compute="_compute_crm_customer_class",
+        search="_search_crm_customer_class",
+        groups=FIGURE_GROUPS,
+        help="ABC class by invoiced revenue over the last 12 months in the current "
+        "company, recomputed every night: A makes the first 80% of revenue, B the next "
+        "15%, C the rest (shares set per company). Customers without revenue have no "
+        "class.",
+    )
+    # the classes of the nightly job, one per company (jsonb); read through
+    # crm_customer_class, which applies the card's scope; only the job writes them
+    crm_customer_class_company = fields.Selection(
+        CUSTOMER_CLASSES,
+        string="Customer Class in the Company",
+        company_dependent=True,
         copy=False,
+        readonly=True,
+        prefetch=True,
         index="btree_not_null",
-        help="ABC class by invoiced revenue over the last 12 months, recomputed every "
-        "night: A makes the first 80% of revenue, B the next 15%, C the rest (shares "
-        "set per company). Customers without revenue have no class.",
+        groups=FIGURE_GROUPS,
     )
     crm_last_contact_date = fields.Date(
         string="Last Contact",
@@ -71,40 +87,57 @@ class ResPartner(models.Model):
         string="Bought Product",
         compute="_compute_crm_bought_product_id",
         search="_search_crm_bought_product_id",
+        groups=FIGURE_GROUPS,
         help="Search customers with posted invoice lines of a product.",
     )
 
     def _commercial_fields(self):
-        return super()._commercial_fields() + ["pipeline_stage_id", "crm_customer_class"]
+        return super()._commercial_fields() + ["pipeline_stage_id"]
 
     # ---------------------------------------------------------------- contact dates
     @api.model
     def _crm_last_contact_sql(self, partner_ids=None):
         """One query: (commercial partner id, last contact date, days since contact)
         for the given commercial partners (ids or a :class:`Query` of partners; all
-        commercial partners when None)."""
+        commercial partners when None).
+
+        Orders and invoices count only where the card would show them to the current
+        user (:meth:`_crm_figure_scope_sql`) and in the active companies; the
+        superuser (the follow-up cron) counts them all."""
         if partner_ids is None:
             members = SQL("TRUE")
         elif isinstance(partner_ids, Query):
             members = SQL("p.commercial_partner_id IN %s", partner_ids.subselect())
         else:
             members = SQL("p.commercial_partner_id = ANY(%s)", list(partner_ids))
+        if self.env.su:
+            orders = invoices = SQL("TRUE")
+        else:
+            scope = self._crm_figure_scope_sql(SQL("member.owner_id"))
+            companies = tuple(self.env.companies.ids)
+            orders = SQL("%s AND so.company_id IN %s", scope, companies)
+            invoices = SQL("%s AND am.company_id IN %s", scope, companies)
         # every branch joins the members first, so that a few partners cost a few
         # index lookups, not a scan of all orders and messages
         return SQL(
             """
             WITH member AS (
-                SELECT p.id, p.commercial_partner_id FROM res_partner p WHERE %(members)s
+                SELECT p.id, p.commercial_partner_id, cp.user_id AS owner_id
+                  FROM res_partner p
+                  JOIN res_partner cp ON cp.id = p.commercial_partner_id
+                 WHERE %(members)s
             ), contact AS (
                 SELECT member.commercial_partner_id AS partner_id, so.date_order::date AS day
                   FROM sale_order so
                   JOIN member ON member.id = so.partner_id
+                 WHERE %(orders)s
                  UNION ALL
                 SELECT am.commercial_partner_id, am.invoice_date
                   FROM account_move am
                   JOIN member ON member.id = am.commercial_partner_id
                  WHERE am.move_type IN ('out_invoice', 'out_refund')
                    AND am.state = 'posted'
+                   AND %(invoices)s
                  UNION ALL
                 SELECT member.commercial_partner_id, msg.date::date
                   FROM mail_message_res_partner_rel rel
@@ -122,6 +155,7 @@ class ResPartner(models.Model):
                   JOIN member ON member.id = so.partner_id
                   JOIN mail_message msg ON msg.model = 'sale.order' AND msg.res_id = so.id
                  WHERE msg.mail_activity_type_id IS NOT NULL
+                   AND %(orders)s
             ), last_contact AS (
                 SELECT contact.partner_id, MAX(contact.day) AS day
                   FROM contact
@@ -136,6 +170,8 @@ class ResPartner(models.Model):
             """,
             today=fields.Date.context_today(self),
             members=members,
+            orders=orders,
+            invoices=invoices,
         )
 
     @api.model
@@ -145,6 +181,7 @@ class ResPartner(models.Model):
         self.env.cr.execute(self._crm_last_contact_sql(partner_ids))
         return {pid: (day, days) for pid, day, days in self.env.cr.fetchall()}
 
+    @api.depends_context("uid", "allowed_company_ids")
     def _compute_crm_last_contact_date(self):
         commercial = self.commercial_partner_id
         contacts = self._crm_last_contacts(commercial.ids) if commercial.ids else {}
@@ -171,7 +208,9 @@ class ResPartner(models.Model):
         more days than the window of their class (:meth:`res.company._crm_followup_days`)
         in their company, or in the current company when they have none. Limited to
         ``partner_ids`` when given. The one selection of the follow-up cron and of the
-        "Follow-up Due" filter."""
+        "Follow-up Due" filter. For a user, only the customers whose figures the card
+        shows them, from the contacts and classes it shows (:meth:`_crm_last_contact_sql`):
+        the cron's selection of these customers when their companies are active."""
         domain = [("customer_rank", ">", 0), ("parent_id", "=", False), ("user_id", "!=", False)]
         if partner_ids is not None:
             domain.append(("id", "in", list(partner_ids)))
@@ -197,13 +236,16 @@ class ResPartner(models.Model):
               JOIN res_partner p ON p.id = last_contact.id
               JOIN followup_window fw
                 ON fw.company_id = COALESCE(p.company_id, %(company)s)
-               AND fw.customer_class = COALESCE(p.crm_customer_class, '')
+               AND fw.customer_class = COALESCE(%(customer_class)s, '')
              WHERE last_contact.days > fw.days
+               AND %(scope)s
              ORDER BY p.id
             """,
             last_contact=self._crm_last_contact_sql(customers),
             windows=windows,
             company=self.env.company.id,
+            customer_class=self._crm_customer_class_sql("p", SQL("fw.company_id")),
+            scope=self._crm_figure_scope_sql(SQL("p.user_id")),
         )
 
     @api.model
@@ -213,6 +255,7 @@ class ResPartner(models.Model):
         self.env.flush_all()
         return dict(self.env.execute_query(self._crm_followup_due_sql(partner_ids)))
 
+    @api.depends_context("uid", "allowed_company_ids")
     def _compute_crm_followup_due(self):
         due = self._crm_followup_due(self.ids) if self.ids else {}
         for partner in self:
@@ -227,22 +270,23 @@ class ResPartner(models.Model):
         self.crm_bought_product_id = False
 
     def _search_crm_bought_product_id(self, operator, value):
+        # who bought what is read from invoice lines: as much as the card's figures
+        self._check_field_access(self._fields["crm_bought_product_id"], "read")
         if operator not in ("in", "any", "=", "ilike"):
             return NotImplemented
-        # sudo: salespeople may not read invoice lines; only which customers bought
-        # the product leaves this method, not amounts
-        lines = (
-            self.env["account.move.line"]
-            .sudo()
-            ._search(
-                [
-                    ("product_id", operator, value),
-                    ("display_type", "=", "product"),
-                    ("parent_state", "=", "posted"),
-                    ("move_id.move_type", "in", ("out_invoice", "out_refund")),
-                ]
-            )
-        )
+        domain = [
+            ("product_id", operator, value),
+            ("display_type", "=", "product"),
+            ("parent_state", "=", "posted"),
+            ("move_id.move_type", "in", ("out_invoice", "out_refund")),
+            ("company_id", "in", self.env.companies.ids),
+        ]
+        if not self.env.su and self.env.user.crm_finance_scope == "own":
+            domain.append(("move_id.commercial_partner_id.user_id", "=", self.env.uid))
+        # sudo: salespeople may not read every invoice line of their customers; the
+        # lines are limited above to the customers and companies of the card, and only
+        # which customers bought the product leaves this method, not amounts
+        lines = self.env["account.move.line"].sudo()._search(domain)
         partner_ids = {
             pid
             for (pid,) in self.env.execute_query(
@@ -256,16 +300,17 @@ class ResPartner(models.Model):
     # ---------------------------------------------------------------- ABC classes
     @api.model
     def _crm_compute_customer_classes(self, date=None):
-        """Set the ABC class of every commercial partner in one SQL statement.
+        """Set the ABC classes of every commercial partner in one SQL statement.
 
         Revenue: untaxed posted customer invoices minus refunds, in company currency,
         invoice date in the 12 months up to ``date``. Per company, customers are ranked
         by revenue; a customer is A while the revenue of the customers ranked before it
         is below the A share of the total, B below the B share, else C. Customers with
-        equal revenue rank together (same class). A customer with revenue in several
-        companies keeps its best class. Only changed rows are written.
+        equal revenue rank together (same class). A customer gets one class per company
+        it has revenue in (``crm_customer_class_company``, company-dependent): the
+        ranking of one company never shows in another. Only changed rows are written.
 
-        :returns: number of partners whose class changed
+        :returns: number of partners whose classes changed
         """
         date = date or fields.Date.context_today(self)
         self.env.flush_all()
@@ -295,38 +340,112 @@ class ResPartner(models.Model):
                        SUM(revenue.amount) OVER (PARTITION BY revenue.company_id) AS total
                   FROM revenue
             ), classed AS (
+                -- {"company id": "class", ...}: the jsonb of a company-dependent field
                 SELECT ranked.partner_id,
-                       MIN(CASE
+                       jsonb_object_agg(ranked.company_id::text, CASE
                            WHEN ranked.before * 100
                                 < ranked.total * company.crm_class_a_threshold::numeric
                            THEN 'A'
                            WHEN ranked.before * 100
                                 < ranked.total * company.crm_class_b_threshold::numeric
                            THEN 'B'
-                           ELSE 'C' END) AS customer_class
+                           ELSE 'C' END) AS classes
                   FROM ranked
                   JOIN res_company company ON company.id = ranked.company_id
                  GROUP BY ranked.partner_id
             )
             UPDATE res_partner partner
-               SET crm_customer_class = new.customer_class
+               SET crm_customer_class_company = new.classes
               FROM (
-                SELECT p.id, classed.customer_class
+                SELECT p.id, classed.classes
                   FROM res_partner p
-                  LEFT JOIN classed ON classed.partner_id = p.commercial_partner_id
-                 WHERE p.crm_customer_class IS NOT NULL
-                    OR classed.customer_class IS NOT NULL
+                  LEFT JOIN classed ON classed.partner_id = p.id
+                 WHERE p.crm_customer_class_company IS NOT NULL
+                    OR classed.classes IS NOT NULL
               ) new
              WHERE new.id = partner.id
-               AND partner.crm_customer_class IS DISTINCT FROM new.customer_class
+               AND partner.crm_customer_class_company IS DISTINCT FROM new.classes
             RETURNING partner.id
             """,
             date_from=date - relativedelta(years=1),
             date_to=date,
         )
         changed = self.env.execute_query(query)
-        self.invalidate_model(["crm_customer_class"])
+        self.invalidate_model(["crm_customer_class_company", "crm_customer_class"])
         return len(changed)
+
+    @api.depends(
+        "commercial_partner_id.crm_customer_class_company", "commercial_partner_id.user_id"
+    )
+    @api.depends_context("company", "uid")
+    def _compute_crm_customer_class(self):
+        commercial = self.commercial_partner_id
+        visible = self._crm_visible_commercial_ids(commercial.ids)
+        # sudo: the class of the current company, shown below only where the card
+        # shows the customer's figures
+        classes = {
+            partner.id: partner.crm_customer_class_company
+            for partner in commercial.sudo()
+            if partner.id in visible
+        }
+        for partner in self:
+            partner.crm_customer_class = classes.get(partner.commercial_partner_id.id, False)
+
+    def _search_crm_customer_class(self, operator, value):
+        if operator != "in":
+            return NotImplemented  # the ORM negates the positive search
+        # read through the same SQL as sorting and grouping (_field_to_sql), so that
+        # a class the user may not see is no class for the filters either
+        self._check_field_access(self._fields["crm_customer_class"], "read")
+        # NULL (no class, or one the user may not see) compares as ''
+        classes = tuple(v or "" for v in value)
+
+        def to_sql(model, alias, query):
+            expr = model._field_to_sql(alias, "crm_customer_class", query)
+            return SQL("COALESCE(%s, '') IN %s", expr, classes)
+
+        return Domain.custom(to_sql=to_sql)
+
+    def _field_to_sql(self, alias, field_expr, query=None):
+        if field_expr != "crm_customer_class":
+            return super()._field_to_sql(alias, field_expr, query)
+        # the class as the compute shows it, for sorting, grouping and searching: the
+        # current company's class of the commercial partner, where the card shows it
+        self._check_field_access(self._fields[field_expr], "read")
+        commercial = super()._field_to_sql(alias, "commercial_partner_id", query)
+        if query is None:
+            return SQL(
+                "(SELECT %s FROM res_partner crm_cp WHERE crm_cp.id = %s)",
+                self._crm_customer_class_sql("crm_cp", SQL("%s", self.env.company.id)),
+                commercial,
+            )
+        cp_alias = query.make_alias(alias, "crm_class_partner")
+        query.add_join(
+            "LEFT JOIN",
+            cp_alias,
+            self._table,
+            SQL("%s = %s", SQL.identifier(cp_alias, "id"), commercial),
+        )
+        return self._crm_customer_class_sql(cp_alias, SQL("%s", self.env.company.id))
+
+    @api.model
+    def _crm_customer_class_sql(self, alias, company):
+        """SQL: the class in ``company`` (SQL of a company id) of the commercial
+        partner of table alias ``alias``, NULL where the current user may not see it
+        (:meth:`_crm_figure_scope_sql`). For the searches and the reports' SQL."""
+        fields_ = self.env["res.partner"]._fields
+        return SQL(
+            "(CASE WHEN %s THEN %s ->> (%s)::text END)",
+            self._crm_figure_scope_sql(
+                SQL.identifier(alias, "user_id", to_flush=fields_["user_id"])
+            ),
+            SQL.identifier(
+                alias,
+                "crm_customer_class_company",
+                to_flush=fields_["crm_customer_class_company"],
+            ),
+            company,
+        )
 
     @api.model
     def _cron_compute_customer_classes(self):
@@ -377,7 +496,11 @@ class ResPartner(models.Model):
                     "summary": self.env._(
                         "Not contacted for %(days)s days (class %(customer_class)s)",
                         days=days,
-                        customer_class=customer.crm_customer_class or "-",
+                        # the class whose window applied: in the customer's company
+                        customer_class=customer.with_company(
+                            customer.company_id or self.env.company
+                        ).crm_customer_class
+                        or "-",
                     ),
                 }
             )
@@ -673,6 +796,18 @@ class ResPartner(models.Model):
 
     @api.model
     def _has_field_access(self, field, operation):
+        if field.name in CLASS_FIELDS and not self.env.su:
+            if operation == "write":
+                # the nightly job (_crm_compute_customer_classes) sets the classes,
+                # never a client
+                return False
+            if field.name == "crm_customer_class_company":
+                # the raw class shows what crm_customer_class shows only to those
+                # who see the figures of every customer
+                return (
+                    self.env.user._crm_can_read_figures(FIGURE_GROUPS)
+                    and self.env.user.crm_finance_scope != "own"
+                )
         # the figures are checked per record and per field when read: in a list of
         # thousands of customers, ask once per user (same answer as has_groups)
         if field.groups == FIGURE_GROUPS and operation == "read" and not self.env.su:
@@ -693,13 +828,37 @@ class ResPartner(models.Model):
         )
         return set(owned.ids)
 
+    @api.model
+    def _crm_figure_scope_sql(self, owner):
+        """SQL condition: the current user may see the figures of a commercial partner
+        whose salesperson is ``owner`` (SQL) — :meth:`_crm_visible_commercial_ids` and
+        the figures' groups, for what is derived from invoices and orders in SQL."""
+        if self.env.su:
+            return SQL("TRUE")
+        if not self.env.user._crm_can_read_figures(FIGURE_GROUPS):
+            return SQL("FALSE")
+        if self.env.user.crm_finance_scope == "own":
+            return SQL("(%s IS NOT DISTINCT FROM %s)", owner, self.env.uid)
+        return SQL("TRUE")
+
+    @api.model
+    def _crm_figure_companies(self):
+        """The companies of the figures: the active companies (``self.env.companies``)
+        of the current company's group. Native ``credit`` reads the whole tree of the
+        current company's root, one currency (branches have their root's), whether
+        the user may access a branch or not; the card reads that tree too, but only
+        the companies the user is working in."""
+        root = self.env.company.root_id
+        return self.env.companies.filtered(lambda company: company.root_id == root)
+
     def _crm_receivable_query(self):
-        """account.move.line query (from/where) of the current company tree, like
-        the native ``credit`` (addons/account/models/partner.py)."""
+        """account.move.line query (from/where) of the receivables of the card's
+        companies (:meth:`_crm_figure_companies`), like the native ``credit``
+        (addons/account/models/partner.py)."""
         return self.env["account.move.line"]._search(
             [
                 ("parent_state", "=", "posted"),
-                ("company_id", "child_of", self.env.company.root_id.id),
+                ("company_id", "in", self._crm_figure_companies().ids),
                 ("account_type", "=", "asset_receivable"),
             ],
             bypass_access=True,
@@ -813,18 +972,18 @@ class ResPartner(models.Model):
               FROM sale_order so
               JOIN res_partner p ON p.id = so.partner_id
              WHERE p.commercial_partner_id IN %(ids)s
-               AND so.company_id IN (SELECT id FROM res_company WHERE parent_path LIKE %(root)s)
+               AND so.company_id IN %(companies)s
           GROUP BY p.commercial_partner_id
                 """,
                 ids=tuple(commercial_ids),
-                root=f"{self.env.company.root_id.id}/%",
+                companies=tuple(self._crm_figure_companies().ids),
             )
         )
         for row in orders:
             figures.setdefault(row.pop("cid"), {}).update(row)
         return figures
 
-    @api.depends_context("company", "uid")
+    @api.depends_context("company", "uid", "allowed_company_ids")
     def _compute_crm_finance(self):
         commercial = self.commercial_partner_id
         visible = self._crm_visible_commercial_ids(commercial.ids)
@@ -945,7 +1104,7 @@ class ResPartner(models.Model):
             ("move_type", "in", ("out_invoice", "out_refund")),
             ("state", "=", "posted"),
             ("payment_state", "in", ("not_paid", "partial")),
-            ("company_id", "child_of", self.env.company.root_id.id),
+            ("company_id", "in", self._crm_figure_companies().ids),
         ]
 
     def action_crm_open_invoices(self):
@@ -966,6 +1125,7 @@ class ResPartner(models.Model):
             [
                 ("partner_id", "child_of", self.commercial_partner_id.id),
                 ("state", "in", ("draft", "sent")),
+                ("company_id", "in", self._crm_figure_companies().ids),
             ],
         )
 
@@ -975,5 +1135,6 @@ class ResPartner(models.Model):
             [
                 ("partner_id", "child_of", self.commercial_partner_id.id),
                 ("partner_type", "=", "customer"),
+                ("company_id", "in", self._crm_figure_companies().ids),
             ],
         )

@@ -27,7 +27,8 @@ class CrmPipelineReport(models.Model):
     date_order = fields.Datetime(string="Order Date", readonly=True)
     date_closed = fields.Datetime(string="Closed On", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
-    customer_class = fields.Selection(CUSTOMER_CLASSES, readonly=True)
+    # shown where the customer card shows it: the column depends on the user
+    customer_class = fields.Selection(CUSTOMER_CLASSES, readonly=True, depends_context=("uid",))
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
@@ -73,7 +74,7 @@ class CrmPipelineReport(models.Model):
                    CASE WHEN st.is_won OR st.is_lost
                         THEN s.date_last_stage_update END AS date_closed,
                    p.commercial_partner_id AS partner_id,
-                   cp.crm_customer_class AS customer_class,
+                   %(customer_class)s AS customer_class,
                    s.company_id AS company_id,
                    company.currency_id AS currency_id,
                    s.user_id AS user_id,
@@ -109,6 +110,10 @@ class CrmPipelineReport(models.Model):
             """,
             rate=SQL(
                 "(CASE COALESCE(s.currency_rate, 0) WHEN 0 THEN 1.0 ELSE s.currency_rate END)"
+            ),
+            # the class in the order's company, where the customer card shows it
+            customer_class=self.env["res.partner"]._crm_customer_class_sql(
+                "cp", SQL("s.company_id")
             ),
         )
 

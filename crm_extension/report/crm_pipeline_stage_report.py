@@ -24,7 +24,8 @@ class CrmPipelineStageReport(models.Model):
     stage_id = fields.Many2one("crm.pipeline.stage", readonly=True)
     next_stage_id = fields.Many2one("crm.pipeline.stage", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
-    customer_class = fields.Selection(CUSTOMER_CLASSES, readonly=True)
+    # shown where the customer card shows it: the column depends on the user
+    customer_class = fields.Selection(CUSTOMER_CLASSES, readonly=True, depends_context=("uid",))
     company_id = fields.Many2one("res.company", readonly=True)
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
     team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True)
@@ -54,7 +55,7 @@ class CrmPipelineStageReport(models.Model):
                    entry.stage_to_id AS stage_id,
                    entry.next_stage_id AS next_stage_id,
                    p.commercial_partner_id AS partner_id,
-                   cp.crm_customer_class AS customer_class,
+                   %(customer_class)s AS customer_class,
                    s.company_id AS company_id,
                    s.user_id AS user_id,
                    s.team_id AS team_id,
@@ -76,5 +77,9 @@ class CrmPipelineStageReport(models.Model):
               JOIN res_partner cp ON cp.id = p.commercial_partner_id
               JOIN crm_pipeline_stage st ON st.id = entry.stage_to_id
               LEFT JOIN crm_pipeline_stage nst ON nst.id = entry.next_stage_id
-            """
+            """,
+            # the class in the order's company, where the customer card shows it
+            customer_class=self.env["res.partner"]._crm_customer_class_sql(
+                "cp", SQL("s.company_id")
+            ),
         )

@@ -14,9 +14,11 @@ class CrmReceivableReport(models.Model):
     ``_crm_open_receivable_columns``), so both show the same numbers: the view only adds
     a per-company grouping and the customer's salesperson and class. ``_table_query`` is
     evaluated per query, so the ages count from the user's today and the lines are
-    those of the active company tree, as on the card. Who sees which rows mirrors the
+    those of the card's companies (the active companies of the current company's
+    group, ``res.partner._crm_figure_companies``). Who sees which rows mirrors the
     card's ``_crm_visible_commercial_ids``: see the rules in
-    security/crm_extension_rules.xml.
+    security/crm_extension_rules.xml; the customer class is the one of the row's
+    company, where the card shows it (``res.partner._crm_customer_class_sql``).
     """
 
     _name = "crm.receivable.report"
@@ -37,12 +39,13 @@ class CrmReceivableReport(models.Model):
         ],
         "account.move": ["move_type"],
         "account.account": ["account_type"],
-        "res.partner": ["commercial_partner_id", "user_id", "crm_customer_class"],
+        "res.partner": ["commercial_partner_id", "user_id", "crm_customer_class_company"],
     }
 
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
-    customer_class = fields.Selection(CUSTOMER_CLASSES, readonly=True)
+    # shown where the customer card shows it: the column depends on the user
+    customer_class = fields.Selection(CUSTOMER_CLASSES, readonly=True, depends_context=("uid",))
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
     open_balance = fields.Monetary(readonly=True)
@@ -79,7 +82,7 @@ class CrmReceivableReport(models.Model):
             SELECT fig.id,
                    fig.partner_id,
                    cp.user_id,
-                   cp.crm_customer_class AS customer_class,
+                   %(customer_class)s AS customer_class,
                    fig.company_id,
                    company.currency_id,
                    fig.balance AS open_balance,
@@ -97,6 +100,7 @@ class CrmReceivableReport(models.Model):
              WHERE fig.balance IS NOT NULL
             """,
             lines=lines,
+            customer_class=Partner._crm_customer_class_sql("cp", SQL("fig.company_id")),
         )
 
     @api.readonly
