@@ -26,7 +26,7 @@ class CrmPipelineStageLog(models.Model):
 
     res_model = fields.Char(string="Document Model", required=True, readonly=True)
     res_id = fields.Many2oneReference(
-        string="Document", model_field="res_model", required=True, readonly=True
+        string="Document ID", model_field="res_model", required=True, readonly=True
     )
     stage_from_id = fields.Many2one(
         "crm.pipeline.stage", string="From Stage", readonly=True, ondelete="set null"
