@@ -1,3 +1,5 @@
+import logging
+
 import pytz
 
 from odoo import api, fields, models
@@ -213,7 +215,7 @@ class CrmPipelineMixin(models.AbstractModel):
                 raise UserError(error)
         if stage.is_lost and not lost_reason:
             action = self.env["crm.pipeline.lost.wizard"]._action_open(self, stage)
-            raise RedirectWarning(
+            warning = RedirectWarning(
                 self.env._(
                     "Tell why %(records)s was lost before moving it to %(stage)s.",
                     records=", ".join(self.mapped("display_name")),
@@ -222,6 +224,10 @@ class CrmPipelineMixin(models.AbstractModel):
                 action,
                 self.env._("Give a Lost Reason"),
             )
+            # an answer to the user, not a server error: no traceback in the log
+            # (odoo.http logs an exception at its ``loglevel`` when it has one)
+            warning.loglevel = logging.INFO
+            raise warning
 
     # ---------------------------------------------------------------- automation
     def _crm_stage_entered(self, stage, old_stages, automatic=False):
