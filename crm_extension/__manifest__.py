@@ -36,6 +36,7 @@
         "demo/crm_extension_demo.xml",
     ],
     "post_init_hook": "post_init_hook",
+    "uninstall_hook": "uninstall_hook",
     "assets": {
         "web.assets_backend": [
             "crm_extension/static/src/**/*",

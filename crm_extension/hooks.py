@@ -12,3 +12,10 @@ def post_init_hook(env):
             ("customer_rank", ">", 0),
         ]
     )._crm_init_pipeline_stage()
+
+
+def uninstall_hook(env):
+    """Remove the documents the demo story made around the demo records (orders,
+    invoices, payments): they would keep the demo customers, products and users from
+    being removed with the addon."""
+    env["crm.demo"]._unload_demo_story()

@@ -147,3 +147,27 @@ class CrmDemo(models.AbstractModel):
             due = order.date_last_stage_update + activity.crm_stage_id._activity_due_delta()
             activity.date_deadline = due.date()
             activity.crm_deadline = due
+
+    @api.model
+    def _unload_demo_story(self):
+        """Delete the orders, invoices and payments of the demo customers (nothing on a
+        database without demo data)."""
+        demo_partners = self.env["ir.model.data"].search(
+            [("module", "=", "crm_extension"), ("model", "=", "res.partner")]
+        )
+        if not demo_partners:
+            return
+        partners = self.env["res.partner"].browse(demo_partners.mapped("res_id")).exists()
+        domain = [("partner_id", "child_of", partners.ids)]
+        # the payment wizards the story used are not vacuumed yet
+        self.env["account.payment.register"].search(domain).unlink()
+        payments = self.env["account.payment"].search(domain)
+        payments.action_draft()
+        payments.with_context(force_delete=True).unlink()
+        moves = self.env["account.move"].search(domain)
+        moves.filtered(lambda m: m.state == "posted").button_draft()
+        # demo entries only: their sequence gaps do not matter
+        moves.with_context(force_delete=True).unlink()
+        orders = self.env["sale.order"].search(domain)
+        orders._action_cancel()
+        orders.unlink()
