@@ -51,7 +51,8 @@ class TestLostReasonAnswer(HttpCase):
                 "kwargs": {},
             },
         }
-        with self.assertLogs("odoo", level="INFO") as capture:
+        # odoo.http logs an unexpected exception with its traceback at ERROR
+        with self.assertNoLogs("odoo.http", level=logging.WARNING):
             response = self.url_open(
                 "/web/dataset/call_kw/sale.order/write",
                 data=json.dumps(payload),
@@ -60,7 +61,5 @@ class TestLostReasonAnswer(HttpCase):
         error = response.json()["error"]["data"]
         self.assertEqual(error["name"], "odoo.exceptions.RedirectWarning")
         self.assertIn("Tell why", error["message"])
-        errors = [r.getMessage() for r in capture.records if r.levelno >= logging.WARNING]
-        self.assertFalse(errors)
         order.invalidate_recordset()
         self.assertEqual(order.pipeline_stage_id, stage)
