@@ -8,6 +8,8 @@ their record rules), and with plain SQL where the figure has a native meaning.
 
 from datetime import timedelta
 
+from lxml import etree
+
 from odoo import Command
 from odoo.tests import tagged
 from odoo.tools import SQL
@@ -220,3 +222,32 @@ class TestCardAgreesWithItsLists(CoherenceCommon):
             self._listed(self.mgr, self.own, "action_crm_balance")[1]["res_model"],
             "account.move.line",
         )
+
+
+@tagged("post_install", "-at_install")
+class TestCardViews(CoherenceCommon):
+    """Item 11: the pipeline card labels its red amount, the finance filters come first."""
+
+    def _arch(self, user, view_type, view=False):
+        views = self.env["res.partner"].with_user(user).get_views([(view, view_type)])
+        return etree.fromstring(views["views"][view_type]["arch"])
+
+    def test_pipeline_card_labels_the_overdue_amount(self):
+        view = self.env.ref("crm_extension.res_partner_view_kanban_pipeline").id
+        arch = self._arch(self.sp, "kanban", view)
+        [amount] = arch.xpath("//templates//field[@name='crm_overdue_amount']")
+        label = amount.getparent()
+        self.assertIn("Overdue", label.text or "")
+        self.assertTrue(label.get("title"))
+
+    def test_finance_filters_come_right_after_customers_and_vendors(self):
+        for user in self.roles.values():
+            with self.subTest(user=user.login):
+                names = [node.get("name") for node in self._arch(user, "search").iter("filter")]
+                top = names.index("supplier")
+                self.assertEqual(
+                    names[top + 1 : top + 5],
+                    ["crm_owes_money", "crm_overdue", "crm_overdue_30", "followup_due"],
+                )
+                self.assertLess(names.index("class_a"), names.index("in_pipeline"))
+                self.assertLess(names.index("crm_owes_money"), names.index("inactive"))
