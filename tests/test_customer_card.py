@@ -93,7 +93,7 @@ class TestCardFigures(CardCommon):
         order = self._quotation(partner_id=self.own.id)
         order.action_confirm()
         card = self.own.with_user(self.acc)
-        self.assertAlmostEqual(card.crm_open_quote_amount, quote.amount_total)
+        self.assertAlmostEqual(card.crm_open_quote_amount, quote.amount_untaxed)
         self.assertEqual(card.crm_open_quote_count, 1)
         self.assertAlmostEqual(card.crm_to_invoice_amount, order.amount_untaxed)
 
@@ -138,8 +138,9 @@ class TestCardFigures(CardCommon):
         action = card.action_crm_open_invoices()
         moves = self.env["account.move"].with_user(self.acc).search(action["domain"])
         self.assertEqual(moves, self.own_overdue | self.own_not_due)
-        action = card.action_crm_overdue_invoices()
-        self.assertEqual(self.env["account.move"].search(action["domain"]), self.own_overdue)
+        action = card.action_crm_overdue()
+        items = self.env["account.move.line"].search(action["domain"])
+        self.assertEqual(items.move_id, self.own_overdue)
         action = card.action_crm_payments()
         self.assertEqual(self.env["account.payment"].search(action["domain"]), self.own_payment)
 

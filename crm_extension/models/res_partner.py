@@ -24,6 +24,10 @@ OPERATORS = {
     ">=": py_operator.ge,
 }
 CUSTOMER_CLASSES = [("A", "A"), ("B", "B"), ("C", "C")]
+# payments the customer made: confirmed, whether matched to a bank statement yet or not
+PAYMENT_STATES = ("in_process", "paid")
+# quotations still open: draft or sent, neither confirmed nor cancelled
+QUOTATION_STATES = ("draft", "sent")
 # the class as shown (scoped like the card) and as stored per company by the job
 CLASS_FIELDS = ("crm_customer_class", "crm_customer_class_company")
 
@@ -709,8 +713,10 @@ class ResPartner(models.Model):
         compute="_compute_crm_finance",
         search="_search_crm_open_balance",
         groups=FIGURE_GROUPS,
-        help="Receivable still open, in the current company's currency "
-        "(the customer and its contacts).",
+        help="Receivable still open (the native receivable), in the current company's "
+        "currency, for the customer and its contacts: invoices not paid yet, minus open "
+        "credit notes and payments not matched to an invoice yet. It can be 0 with open "
+        "invoices when credit notes or payments net them.",
     )
     crm_overdue_amount = fields.Monetary(
         string="Overdue",
@@ -718,7 +724,8 @@ class ResPartner(models.Model):
         compute="_compute_crm_finance",
         search="_search_crm_overdue_amount",
         groups=FIGURE_GROUPS,
-        help="Open receivable past its due date.",
+        help="Open receivable past its due date: overdue invoices, minus open credit "
+        "notes and unmatched payments dated before today.",
     )
     crm_overdue_days = fields.Integer(
         string="Days Overdue",
@@ -728,16 +735,25 @@ class ResPartner(models.Model):
         help="Age of the oldest overdue amount.",
     )
     crm_open_invoice_count = fields.Integer(
-        string="Open Invoices", compute="_compute_crm_finance", groups=FIGURE_GROUPS
+        string="Open Invoices",
+        compute="_compute_crm_finance",
+        groups=FIGURE_GROUPS,
+        help="Customer invoices not paid or partly paid (credit notes are not counted).",
     )
     crm_last_invoice_date = fields.Date(
         string="Last Invoice", compute="_compute_crm_finance", groups=FIGURE_GROUPS
     )
     crm_last_payment_date = fields.Date(
-        string="Last Payment", compute="_compute_crm_finance", groups=FIGURE_GROUPS
+        string="Last Payment",
+        compute="_compute_crm_finance",
+        groups=FIGURE_GROUPS,
+        help="Date of the latest payment received from the customer (see Payments).",
     )
     crm_payment_count = fields.Integer(
-        string="Payments", compute="_compute_crm_finance", groups=FIGURE_GROUPS
+        string="Payments",
+        compute="_compute_crm_finance",
+        groups=FIGURE_GROUPS,
+        help="Payments received from the customer, confirmed (in process or paid).",
     )
     crm_aging_not_due = fields.Monetary(
         string="Not Due",
@@ -774,10 +790,14 @@ class ResPartner(models.Model):
         currency_field="crm_currency_id",
         compute="_compute_crm_finance",
         groups=FIGURE_GROUPS,
-        help="Quotations sent and not yet confirmed (estimates).",
+        help="Untaxed amount of the open quotations: draft or sent, not confirmed "
+        "nor cancelled (the quotations of the Quotes button).",
     )
     crm_open_quote_count = fields.Integer(
-        string="Quotations", compute="_compute_crm_finance", groups=FIGURE_GROUPS
+        string="Quotations",
+        compute="_compute_crm_finance",
+        groups=FIGURE_GROUPS,
+        help="Quotations draft or sent, not confirmed nor cancelled, that you may open.",
     )
     crm_to_invoice_amount = fields.Monetary(
         string="To Invoice",
@@ -890,10 +910,11 @@ class ResPartner(models.Model):
                 open_,
                 age,
             ),
+            # customer invoices (not credit notes) not paid yet: the list of the
+            # card's Open Invoices button (_crm_open_invoice_domain)
             "open_invoices": SQL(
-                "COUNT(DISTINCT account_move_line.move_id) FILTER (WHERE %s "
-                "AND m.move_type IN ('out_invoice', 'out_refund'))",
-                open_,
+                "COUNT(DISTINCT account_move_line.move_id) FILTER (WHERE "
+                "m.move_type = 'out_invoice' AND m.payment_state IN ('not_paid', 'partial'))"
             ),
             "not_due": residual(SQL("(%s <= 0 OR account_move_line.date_maturity IS NULL)", age)),
             "b1_30": residual(SQL("%s BETWEEN 1 AND 30", age)),
@@ -933,7 +954,10 @@ class ResPartner(models.Model):
         if not commercial_ids:
             return {}
         self.env["account.move.line"].flush_model()
-        self.env["account.move"].flush_model(["move_type", "invoice_date", "state"])
+        self.env["account.move"].flush_model(
+            ["move_type", "invoice_date", "state", "payment_state"]
+        )
+        self.env["account.payment"].flush_model()
         self.env["sale.order"].flush_model()
         self.env["sale.order.line"].flush_model(["untaxed_amount_to_invoice"])
         self.flush_model(["commercial_partner_id"])
@@ -944,11 +968,6 @@ class ResPartner(models.Model):
         ]
         columns += [
             SQL("MAX(m.invoice_date) FILTER (WHERE m.move_type = 'out_invoice') AS last_invoice"),
-            SQL(
-                "MAX(account_move_line.date) FILTER (WHERE m.move_type = 'entry' "
-                "AND account_move_line.balance < 0) AS last_payment"
-            ),
-            SQL("COUNT(DISTINCT m.origin_payment_id) AS payments"),
         ]
         rows = self.env.execute_query_dict(
             self._crm_receivable_lines_sql(
@@ -958,25 +977,54 @@ class ResPartner(models.Model):
             )
         )
         figures = {row.pop("cid"): row for row in rows}
+        companies = tuple(self._crm_figure_companies().ids)
+        # the quotations of the Quotes button, as the user may read them (record rules:
+        # a salesperson with "own documents" counts the quotations they may open)
+        Order = self.env["sale.order"]
+        if Order.has_access("read"):
+            quotes = Order._search(self._crm_quotation_domain(commercial_ids)).subselect()
+        else:
+            quotes = SQL("(SELECT NULL::int WHERE FALSE)")
         orders = self.env.execute_query_dict(
             SQL(
                 """
-            SELECT p.commercial_partner_id AS cid,
-                   SUM(so.amount_total / COALESCE(NULLIF(so.currency_rate, 0), 1))
-                       FILTER (WHERE so.state = 'sent') AS quotes,
-                   COUNT(*) FILTER (WHERE so.state IN ('draft', 'sent')) AS quote_count,
-                   SUM((SELECT SUM(sol.untaxed_amount_to_invoice)
-                          FROM sale_order_line sol WHERE sol.order_id = so.id)
-                       / COALESCE(NULLIF(so.currency_rate, 0), 1))
-                       FILTER (WHERE so.state = 'sale') AS to_invoice
-              FROM sale_order so
-              JOIN res_partner p ON p.id = so.partner_id
-             WHERE p.commercial_partner_id IN %(ids)s
-               AND so.company_id IN %(companies)s
-          GROUP BY p.commercial_partner_id
+            WITH orders AS (
+                SELECT p.commercial_partner_id AS cid,
+                       SUM(so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1))
+                           FILTER (WHERE so.id IN %(quotes)s) AS quotes,
+                       COUNT(*) FILTER (WHERE so.id IN %(quotes)s) AS quote_count,
+                       SUM((SELECT SUM(sol.untaxed_amount_to_invoice)
+                              FROM sale_order_line sol WHERE sol.order_id = so.id)
+                           / COALESCE(NULLIF(so.currency_rate, 0), 1))
+                           FILTER (WHERE so.state = 'sale') AS to_invoice
+                  FROM sale_order so
+                  JOIN res_partner p ON p.id = so.partner_id
+                 WHERE p.commercial_partner_id IN %(ids)s
+                   AND so.company_id IN %(companies)s
+              GROUP BY p.commercial_partner_id
+            ), payments AS (
+                -- the customer payments of the Payments button (_crm_payment_domain)
+                SELECT p.commercial_partner_id AS cid,
+                       COUNT(*) AS payments, MAX(pay.date) AS last_payment
+                  FROM account_payment pay
+                  JOIN res_partner p ON p.id = pay.partner_id
+                 WHERE p.commercial_partner_id IN %(ids)s
+                   AND pay.company_id IN %(companies)s
+                   AND pay.partner_type = 'customer'
+                   AND pay.payment_type = 'inbound'
+                   AND pay.state IN %(payment_states)s
+              GROUP BY p.commercial_partner_id
+            )
+            SELECT COALESCE(orders.cid, payments.cid) AS cid,
+                   orders.quotes, orders.quote_count, orders.to_invoice,
+                   payments.payments, payments.last_payment
+              FROM orders
+              FULL JOIN payments ON payments.cid = orders.cid
                 """,
                 ids=tuple(commercial_ids),
-                companies=tuple(self._crm_figure_companies().ids),
+                companies=companies,
+                quotes=quotes,
+                payment_states=PAYMENT_STATES,
             )
         )
         for row in orders:
@@ -1091,50 +1139,107 @@ class ResPartner(models.Model):
         return SQL("%s %s %s", balance, direction, nulls)
 
     # ------------------------------------------------------------------ buttons
-    def _crm_card_action(self, xmlid, domain, context=None):
+    # Each button opens exactly the records its figure counts or sums, as the current
+    # user may read them: the same conditions as _crm_finance_figures, and nothing for
+    # a customer whose figures the card does not show the user.
+    def _crm_card_action(self, xmlid, name, domain, help_text, context=None):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
+        commercial = self.commercial_partner_id
+        if commercial.id not in self._crm_visible_commercial_ids(commercial.ids):
+            domain = [(0, "=", 1)]  # the card shows 0: the list shows nothing
+        action["name"] = self.env._(
+            "%(figure)s of %(customer)s", figure=name, customer=commercial.display_name
+        )
+        action["display_name"] = action["name"]
         action["domain"] = domain
         action["context"] = {"create": False, **(context or {})}
+        action["help"] = f"<p>{help_text}</p>"
         return action
 
-    def _crm_invoice_domain(self):
+    def _crm_receivable_item_domain(self):
+        """Open receivable journal items of the customer: the lines making up the
+        card's balance (:meth:`_crm_open_receivable_columns`)."""
         return [
-            ("partner_id", "child_of", self.commercial_partner_id.id),
-            ("move_type", "in", ("out_invoice", "out_refund")),
+            ("partner_id.commercial_partner_id", "=", self.commercial_partner_id.id),
+            ("parent_state", "=", "posted"),
+            ("account_type", "=", "asset_receivable"),
+            ("reconciled", "=", False),
+            ("company_id", "in", self._crm_figure_companies().ids),
+        ]
+
+    def _crm_open_invoice_domain(self):
+        """Customer invoices (not credit notes) not paid yet: the card's Open Invoices."""
+        return [
+            ("commercial_partner_id", "=", self.commercial_partner_id.id),
+            ("move_type", "=", "out_invoice"),
             ("state", "=", "posted"),
             ("payment_state", "in", ("not_paid", "partial")),
             ("company_id", "in", self._crm_figure_companies().ids),
         ]
 
-    def action_crm_open_invoices(self):
+    @api.model
+    def _crm_quotation_domain(self, commercial_ids):
+        """Open quotations (draft and sent) of the customers: the card's Quotes."""
+        return [
+            ("partner_id.commercial_partner_id", "in", list(commercial_ids)),
+            ("state", "in", QUOTATION_STATES),
+            ("company_id", "in", self._crm_figure_companies().ids),
+        ]
+
+    def _crm_payment_domain(self):
+        """Payments received from the customer: the card's Payments and Last Payment."""
+        return [
+            ("partner_id.commercial_partner_id", "=", self.commercial_partner_id.id),
+            ("partner_type", "=", "customer"),
+            ("payment_type", "=", "inbound"),
+            ("state", "in", PAYMENT_STATES),
+            ("company_id", "in", self._crm_figure_companies().ids),
+        ]
+
+    def action_crm_balance(self):
         return self._crm_card_action(
-            "account.action_move_out_invoice_type", self._crm_invoice_domain()
+            "account.action_account_moves_all",
+            self.env._("Balance"),
+            self._crm_receivable_item_domain(),
+            self.env._(
+                "The open receivable items making up the balance: invoices not paid "
+                "yet, minus credit notes and payments not matched to an invoice yet."
+            ),
         )
 
-    def action_crm_overdue_invoices(self):
+    def action_crm_overdue(self):
         today = fields.Date.context_today(self)
         return self._crm_card_action(
+            "account.action_account_moves_all",
+            self.env._("Overdue"),
+            [*self._crm_receivable_item_domain(), ("date_maturity", "<", today)],
+            self.env._(
+                "The open receivable items past their due date: overdue invoices, "
+                "minus credit notes and unmatched payments dated before today."
+            ),
+        )
+
+    def action_crm_open_invoices(self):
+        return self._crm_card_action(
             "account.action_move_out_invoice_type",
-            [*self._crm_invoice_domain(), ("invoice_date_due", "<", today)],
+            self.env._("Open Invoices"),
+            self._crm_open_invoice_domain(),
+            self.env._("Customer invoices not paid yet (credit notes are not counted)."),
         )
 
     def action_crm_quotations(self):
         return self._crm_card_action(
             "sale.action_quotations_with_onboarding",
-            [
-                ("partner_id", "child_of", self.commercial_partner_id.id),
-                ("state", "in", ("draft", "sent")),
-                ("company_id", "in", self._crm_figure_companies().ids),
-            ],
+            self.env._("Open Quotations"),
+            self._crm_quotation_domain(self.commercial_partner_id.ids),
+            self.env._("Quotations not confirmed yet, sent to the customer or not."),
         )
 
     def action_crm_payments(self):
         return self._crm_card_action(
             "account.action_account_payments",
-            [
-                ("partner_id", "child_of", self.commercial_partner_id.id),
-                ("partner_type", "=", "customer"),
-                ("company_id", "in", self._crm_figure_companies().ids),
-            ],
+            self.env._("Payments"),
+            self._crm_payment_domain(),
+            self.env._("Payments received from the customer."),
         )

@@ -37,7 +37,7 @@ class CrmReceivableReport(models.Model):
             "company_id",
             "move_id",
         ],
-        "account.move": ["move_type"],
+        "account.move": ["move_type", "payment_state"],
         "account.account": ["account_type"],
         "res.partner": ["commercial_partner_id", "user_id", "crm_customer_class_company"],
     }
