@@ -70,7 +70,7 @@ class CrmDashboard(models.AbstractModel):
         week_start_dt = fields.Datetime.to_datetime(week_start)
         tiles = []
 
-        def add(key, label, model, domain, amount=None, danger=False, view_mode=None):
+        def add(key, label, model, domain, amount=None, danger=False, view_mode=None, views=None):
             tiles.append(
                 {
                     "key": key,
@@ -83,6 +83,8 @@ class CrmDashboard(models.AbstractModel):
                     "res_model": model,
                     "domain": domain,
                     "view_mode": view_mode or "list,form",
+                    # [[view id or False, type]] when the tile has views of its own
+                    "views": views,
                 }
             )
             return tiles[-1]
@@ -145,15 +147,31 @@ class CrmDashboard(models.AbstractModel):
             "mail.activity",
             activities + [("date_deadline", "=", today)],
         )
-        overdue = add(
+        # Odoo's overdue: due before today, in the user's timezone
+        add(
             "activities_overdue",
             self.env._("Overdue activities"),
             "mail.activity",
             activities + [("date_deadline", "<", today)],
             danger=True,
         )
-        overdue["sla_breached"] = self.env["mail.activity"].search_count(
-            activities + [("crm_deadline", "<", fields.Datetime.now())]
+        # stage-entry activities past their exact due time (possibly today), on records
+        # still in the stage that scheduled them; the moment is fixed in the domain, so
+        # that the list shows what was counted
+        sla_domain = activities + [
+            ("crm_deadline", "<", fields.Datetime.to_string(fields.Datetime.now())),
+            ("crm_stage_current", "=", True),
+        ]
+        add(
+            "activities_sla_breached",
+            self.env._("Stage SLAs breached"),
+            "mail.activity",
+            sla_domain,
+            danger=True,
+            views=[
+                [self.env.ref("crm_extension.mail_activity_view_list_stage_sla").id, "list"],
+                [False, "form"],
+            ],
         )
         # receivables only for who may see the customer card's figures; the
         # receivables analysis has the card's numbers and visibility

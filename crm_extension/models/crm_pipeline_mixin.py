@@ -203,6 +203,8 @@ class CrmPipelineMixin(models.AbstractModel):
                 vals["pipeline_lost_reason_id"] = False
         old_stages = {record.id: record.pipeline_stage_id for record in moving}
         res = super().write(vals)
+        if moving:
+            moving._crm_stage_left(old_stages)
         if stage and moving:
             moving._crm_stage_entered(stage, old_stages, automatic=automatic)
         return res
@@ -237,6 +239,27 @@ class CrmPipelineMixin(models.AbstractModel):
         )
         if stage.activity_type_id:
             self._crm_schedule_stage_activity(stage)
+
+    def _crm_stage_left(self, old_stages):
+        """Cancel the entry activities that ``self`` leaves undone in ``old_stages``
+        ({record id: stage}), unless their stage keeps them open."""
+        # sudo: the move (allowed) closes the workflow's own activities, whoever they
+        # are assigned to; cancelled the way Odoo cancels an activity (unlink)
+        activities = (
+            self.env["mail.activity"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "in", self.ids),
+                    ("crm_stage_id", "in", [stage.id for stage in old_stages.values() if stage]),
+                    ("crm_stage_id.activity_on_exit", "=", "cancel"),
+                ]
+            )
+        )
+        activities.filtered(
+            lambda activity: activity.crm_stage_id == old_stages.get(activity.res_id)
+        ).action_cancel()
 
     def _crm_schedule_stage_activity(self, stage):
         now = fields.Datetime.now()

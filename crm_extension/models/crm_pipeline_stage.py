@@ -84,6 +84,15 @@ class CrmPipelineStage(models.Model):
         default="days",
         required=True,
     )
+    activity_on_exit = fields.Selection(
+        [("cancel", "Cancel the activity"), ("keep", "Keep it open")],
+        string="When Leaving the Stage",
+        default="cancel",
+        required=True,
+        help="What becomes of the activity scheduled on entry when the record leaves the "
+        "stage before it is done: cancelled (it no longer counts nor becomes overdue), or "
+        "kept open as a to-do of its own (never reported as overdue for this stage).",
+    )
     activity_notify_leader = fields.Boolean(
         string="Notify Team Leader When Overdue",
         help="When the activity is overdue, notify the sales team leader as well as the owner.",

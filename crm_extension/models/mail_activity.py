@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import format_datetime
+from odoo.tools import SQL, format_datetime
+from odoo.tools.misc import babel_locale_parse, get_lang, posix_to_ldml
 
 # set by the stage that scheduled the activity and by the overdue cron, never by hand
 CRM_WORKFLOW_FIELDS = ("crm_deadline", "crm_stage_id", "crm_overdue_notified")
@@ -24,6 +25,58 @@ class MailActivity(models.Model):
         ondelete="set null",
     )
     crm_overdue_notified = fields.Boolean(string="Overdue Notified", readonly=True, copy=False)
+    crm_stage_current = fields.Boolean(
+        string="In Its Stage",
+        compute="_compute_crm_stage_current",
+        search="_search_crm_stage_current",
+        help="The record of this stage-entry activity is still in the stage that scheduled "
+        "it: only then does its exact due time count (overdue notice, stage SLA).",
+    )
+
+    @api.model
+    def _crm_stage_current_sql(self):
+        """Ids of the stage-entry activities whose record is still in their stage, one
+        query over every model of the pipeline."""
+        Mixin = self.env.registry["crm.pipeline.mixin"]
+        model_names = [
+            name for name in sorted(Mixin._inherit_children) if not self.env[name]._abstract
+        ]
+        self.flush_model(["res_model", "res_id", "crm_stage_id"])
+        for name in model_names:
+            self.env[name].flush_model(["pipeline_stage_id"])
+        queries = [
+            SQL(
+                """SELECT activity.id FROM mail_activity activity
+                     JOIN %s record ON record.id = activity.res_id
+                    WHERE activity.res_model = %s
+                      AND record.pipeline_stage_id = activity.crm_stage_id""",
+                SQL.identifier(self.env[model]._table),
+                model,
+            )
+            for model in model_names
+        ]
+        return SQL("(%s)", SQL(" UNION ALL ").join(queries))
+
+    def _compute_crm_stage_current(self):
+        current = set()
+        if self.ids:
+            current = {
+                activity_id
+                for (activity_id,) in self.env.execute_query(
+                    SQL(
+                        "SELECT id FROM %s AS current WHERE id = ANY(%s)",
+                        self._crm_stage_current_sql(),
+                        self.ids,
+                    )
+                )
+            }
+        for activity in self:
+            activity.crm_stage_current = activity.id in current
+
+    def _search_crm_stage_current(self, operator, value):
+        if operator != "in":
+            return NotImplemented
+        return [("id", "in", self._crm_stage_current_sql())]
 
     def _crm_check_workflow_fields(self, fnames):
         """Refuse a client's write of the stage fields (the system, in sudo, may)."""
@@ -69,29 +122,49 @@ class MailActivity(models.Model):
                 )
         return res
 
+    def _crm_format_deadline(self):
+        """The exact due time as the web client shows a datetime to the owner: in their
+        language's date and time formats, without seconds, in their timezone."""
+        self.ensure_one()
+        lang = get_lang(self.env, self.user_id.lang)
+        locale = babel_locale_parse(lang.code)
+        date_format = posix_to_ldml(lang.date_format, locale=locale)
+        time_format = posix_to_ldml(lang.time_format.replace(":%S", ""), locale=locale)
+        return format_datetime(
+            self.env,
+            self.crm_deadline,
+            tz=self.user_id.tz,
+            dt_format=f"{date_format} {time_format}",
+            lang_code=lang.code,
+        )
+
     @api.model
     def _cron_notify_overdue_stage_activities(self):
         """Tell owners (and team leaders when the stage says so) once that a stage
-        activity is past its exact due time."""
+        activity is past its exact due time, while its record is still in that stage."""
         overdue = self.search(
             [
                 ("crm_deadline", "<", fields.Datetime.now()),
                 ("crm_overdue_notified", "=", False),
+                # a record that left the stage is no longer late for it (an activity
+                # kept open on leaving is a to-do of its own)
+                ("crm_stage_current", "=", True),
             ]
         )
         for activity in overdue:
-            record = self.env[activity.res_model].browse(activity.res_id).exists()
-            if not record:
-                continue
+            # the join above found the record: it exists
+            record = self.env[activity.res_model].browse(activity.res_id)
             partners = activity.user_id.partner_id
             if activity.crm_stage_id.activity_notify_leader and hasattr(record, "_crm_team_leader"):
                 partners |= record._crm_team_leader().partner_id
+            # in the words of the owner the note is for
+            env = activity.with_context(lang=get_lang(self.env, activity.user_id.lang).code).env
             record.message_post(
-                body=self.env._(
+                body=env._(
                     "Overdue: %(activity)s was due at %(due)s (stage %(stage)s).",
-                    activity=activity.summary or activity.activity_type_id.name,
-                    due=format_datetime(self.env, activity.crm_deadline, tz=activity.user_id.tz),
-                    stage=activity.crm_stage_id.name or "",
+                    activity=activity.summary or activity.activity_type_id.with_env(env).name,
+                    due=activity._crm_format_deadline(),
+                    stage=activity.crm_stage_id.with_env(env).name or "",
                 ),
                 partner_ids=partners.ids,
                 subtype_xmlid="mail.mt_note",

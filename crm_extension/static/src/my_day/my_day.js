@@ -48,7 +48,7 @@ export class MyDay extends Component {
             name: tile.label,
             res_model: tile.res_model,
             domain: tile.domain,
-            views: tile.view_mode.split(",").map((mode) => [false, mode]),
+            views: tile.views || tile.view_mode.split(",").map((mode) => [false, mode]),
             target: "current",
         });
     }
