@@ -196,7 +196,8 @@ class TestBridge(BridgeCommon):
         tracking = message.tracking_value_ids
         self.assertEqual(tracking.field_id.name, "accounting_state")
         self.assertEqual(
-            (tracking.old_value_char, tracking.new_value_char), ("Sent to Accounting", "Draft Invoice")
+            (tracking.old_value_char, tracking.new_value_char),
+            ("Sent to Accounting", "Draft Invoice"),
         )
 
     def test_large_selection_is_invoiced_chunk_by_chunk(self):
