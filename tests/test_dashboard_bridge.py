@@ -69,6 +69,10 @@ class TestDashboardBridgeTiles(BridgeCommon):
 
     def test_tiles_follow_invoicing_and_sending_again(self):
         self.order_a.with_user(self.billing).action_accounting_create_invoice()
+        self.assertEqual(self.order_a.accounting_state, "draft")
+        # a draft invoice still waits for accounting (issue 11, item 4)
+        self._assert_tiles(self.salesman, self.order_a, self.order_b)
+        self.order_a.with_user(self.billing).action_accounting_post_invoices()
         self.assertEqual(self.order_a.accounting_state, "invoiced")
         self._assert_tiles(self.salesman, self.env["sale.order"], self.order_b)
         self.order_b.with_user(self.salesman).action_send_to_accounting()

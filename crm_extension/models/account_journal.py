@@ -1,12 +1,16 @@
 from odoo import models
 from odoo.fields import Domain
 
+# the orders with accounting: sent by sales, or invoiced in draft and waiting to be posted
+QUEUE_STATES = ("requested", "draft")
+
 
 class AccountJournal(models.Model):
     _inherit = "account.journal"
 
     def _crm_queue_domain(self):
-        """Orders waiting for accounting that will be invoiced in this sales journal."""
+        """Orders waiting for accounting (to invoice, or their draft invoice to post) that
+        will be invoiced in this sales journal."""
         self.ensure_one()
         default = self._crm_default_sale_journals().get(self.company_id.id)
         journal_domain = Domain("journal_id", "=", self.id)
@@ -14,7 +18,7 @@ class AccountJournal(models.Model):
             # like sale: an order without journal is invoiced in the first sales journal
             journal_domain |= Domain("journal_id", "=", False)
         return (
-            Domain("accounting_state", "=", "requested")
+            Domain("accounting_state", "in", QUEUE_STATES)
             & Domain("company_id", "=", self.company_id.id)
             & journal_domain
         )
@@ -39,7 +43,7 @@ class AccountJournal(models.Model):
         counts = {}
         for company, journal, count in Order._read_group(
             [
-                ("accounting_state", "=", "requested"),
+                ("accounting_state", "in", QUEUE_STATES),
                 ("company_id", "in", sale_journals.company_id.ids),
             ],
             ["company_id", "journal_id"],

@@ -4,9 +4,11 @@ from odoo import models
 class AccountMove(models.Model):
     _inherit = "account.move"
 
+    def _crm_orders(self):
+        return self.filtered(lambda m: m.is_invoice()).invoice_line_ids.sale_line_ids.order_id
+
     def _crm_notify_orders(self):
-        orders = self.filtered(lambda m: m.is_invoice()).invoice_line_ids.sale_line_ids.order_id
-        orders._crm_invoices_changed()
+        self._crm_orders()._crm_invoices_changed()
 
     def _post(self, soft=True):
         posted = super()._post(soft=soft)
@@ -20,6 +22,20 @@ class AccountMove(models.Model):
 
     def button_cancel(self):
         res = super().button_cancel()
-        invoices = self.filtered(lambda m: m.move_type == "out_invoice" and m.state == "cancel")
-        invoices.invoice_line_ids.sale_line_ids.order_id._crm_invoices_cancelled()
+        # an order sent to accounting whose invoice is cancelled is back in the queue
+        self._crm_orders()._crm_accounting_sync()
+        return res
+
+    def button_draft(self):
+        orders = self._crm_orders()
+        res = super().button_draft()
+        # an invoice reset to draft (or a cancelled one revived) waits to be posted again
+        orders._crm_accounting_sync()
+        return res
+
+    def unlink(self):
+        orders = self._crm_orders()
+        res = super().unlink()
+        # a deleted draft: the order is back with accounting
+        orders.exists()._crm_accounting_sync()
         return res

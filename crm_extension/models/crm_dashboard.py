@@ -131,7 +131,8 @@ class CrmDashboard(models.AbstractModel):
             "waiting_accounting",
             self.env._("Quotes waiting for accounting"),
             "sale.order",
-            mine + [("accounting_state", "=", "requested")],
+            # a draft invoice waits for accounting too (to be posted)
+            mine + [("accounting_state", "in", ("requested", "draft"))],
         )
         add(
             "rejected",

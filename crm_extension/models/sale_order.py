@@ -136,6 +136,9 @@ class SaleOrder(models.Model):
     def _crm_invoices_changed(self):
         """Called when invoices of these orders are posted or paid."""
         # paid first: an order paid at once goes straight to the later stage
+        # posting or paying never takes an invoice away: only orders still with
+        # accounting can change their state
+        self.filtered(lambda o: o.accounting_state in ("requested", "draft"))._crm_accounting_sync()
         self._crm_fire_stage_trigger("paid")
         self._crm_fire_stage_trigger("invoiced")
 
@@ -144,6 +147,7 @@ class SaleOrder(models.Model):
         [
             ("none", "Not Sent"),
             ("requested", "Sent to Accounting"),
+            ("draft", "Draft Invoice"),
             ("invoiced", "Invoiced"),
             ("rejected", "Rejected"),
         ],
@@ -193,7 +197,12 @@ class SaleOrder(models.Model):
 
     def _create_invoices(self, grouped=False, final=False, date=None):
         self._crm_check_native_invoicing()
-        return super()._create_invoices(grouped=grouped, final=final, date=date)
+        moves = super()._create_invoices(grouped=grouped, final=final, date=date)
+        if not self.env.su:
+            # a billing user invoicing an order sent to accounting with Odoo's own
+            # wizard: its state follows (the bridge, in sudo, sets it itself)
+            self._crm_accounting_sync()
+        return moves
 
     def _crm_workflow_fields(self):
         return super()._crm_workflow_fields() + [
@@ -230,7 +239,7 @@ class SaleOrder(models.Model):
                 order=self.display_name,
                 company=self.company_id.name,
             )
-        if self.accounting_state in ("requested", "invoiced"):
+        if self.accounting_state in ("requested", "draft", "invoiced"):
             return self.env._(
                 "%(order)s has already been sent to accounting.", order=self.display_name
             )
@@ -331,7 +340,7 @@ class SaleOrder(models.Model):
 
     def _crm_to_send_on_entry(self):
         """The orders a "send to accounting on entry" stage sends."""
-        return self.filtered(lambda o: o.accounting_state not in ("requested", "invoiced"))
+        return self.filtered(lambda o: o.accounting_state not in ("requested", "draft", "invoiced"))
 
     def _crm_check_stage_entry(self, stage):
         res = super()._crm_check_stage_entry(stage)
@@ -482,17 +491,29 @@ class SaleOrder(models.Model):
         for order in fully & first_invoices:
             order._crm_check_invoice_totals(invoices[order])
         to_post = moves.filtered(lambda m: m.company_id.crm_invoice_mode == "posted")
+        # a draft invoice still waits for accounting: "draft" until it is posted (then
+        # account.move._post makes the order "invoiced", see _crm_accounting_sync)
+        new_states = {
+            order: "invoiced" if invoices[order] in to_post else "draft" for order in fully
+        }
+        for state, orders in fully.grouped(lambda o: new_states[o]).items():
+            # sudo: billing users need not have write access to orders; the change is
+            # tracked below, with the note, in two queries for the whole batch; written
+            # before posting, so that the posting finds the order's state up to date
+            orders.sudo().with_context(tracking_disable=True).accounting_state = state
         if to_post:
             to_post.sudo().action_post()
         if fully:
-            # sudo: billing users need not have write access to orders; the change is
-            # tracked below, with the note, in two queries for the whole batch
-            fully.sudo().with_context(tracking_disable=True).accounting_state = "invoiced"
             # sudo: the to-do of accounting may be another accountant's
             fully.sudo().activity_feedback(["mail.mail_activity_data_todo"])
         bodies = {}
         for order in self:
-            if order in fully:
+            if order in fully and new_states[order] == "draft":
+                bodies[order.id] = self.env._(
+                    "Draft invoice created: %(invoice)s, to be posted by accounting.",
+                    invoice=invoices[order].display_name,
+                )
+            elif order in fully:
                 bodies[order.id] = self.env._(
                     "Invoiced: %(invoice)s.", invoice=invoices[order].display_name
                 )
@@ -511,7 +532,7 @@ class SaleOrder(models.Model):
                     {
                         **TrackingValue._create_tracking_values(
                             "requested",
-                            "invoiced",
+                            new_states[order],
                             "accounting_state",
                             field_info["accounting_state"],
                             order,
@@ -555,51 +576,162 @@ class SaleOrder(models.Model):
             )
 
     def _crm_accounting_notification(self, results):
+        """The outcome of a batch, with a link to each invoice (up to 10 orders)."""
         done = [order for order, (invoice, error) in results.items() if not error]
         failed = [(order, error) for order, (invoice, error) in results.items() if error]
-        lines = []
-        if len(done) > 10:
-            lines.append(self.env._("%(count)s orders invoiced.", count=len(done)))
-        elif done:
-            lines.append(
-                self.env._(
-                    "Invoiced: %(orders)s.",
-                    orders=", ".join(
-                        f"{order.name} ({results[order][0].display_name})" for order in done
-                    ),
+        drafts = [order for order in done if results[order][0].state == "draft"]
+        posted = [order for order in done if order not in drafts]
+        # the message is a format string filled with the links: "%" must be doubled
+        lines, links = [], []
+
+        def orders_line(orders, many, few):
+            if len(orders) > 10:
+                lines.append(many % {"count": len(orders)})
+                return
+            for order in orders:
+                invoice = results[order][0]
+                links.append(
+                    {
+                        "label": invoice.display_name,
+                        "url": f"/odoo/action-account.action_move_out_invoice_type/{invoice.id}",
+                    }
                 )
+            lines.append(
+                few
+                % {"orders": ", ".join(f"{order.name.replace('%', '%%')} (%s)" for order in orders)}
             )
-        lines.extend(self.env._("Not invoiced: %(error)s", error=error) for order, error in failed)
+
+        if posted:
+            orders_line(
+                posted,
+                self.env._("%(count)s orders invoiced."),
+                self.env._("Invoiced: %(orders)s."),
+            )
+        if drafts:
+            orders_line(
+                drafts,
+                self.env._("%(count)s draft invoices created: post them from Quotes to Invoice."),
+                self.env._("Draft invoices created, to be posted: %(orders)s."),
+            )
+        lines.extend(
+            self.env._("Not invoiced: %(error)s", error=error.replace("%", "%%"))
+            for order, error in failed
+        )
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
                 "title": self.env._("Quote to Invoice"),
                 "message": "\n".join(lines),
+                "links": links,
                 "type": "warning" if failed else "success",
-                "sticky": bool(failed),
+                "sticky": bool(failed or drafts),
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
         }
 
-    def _crm_invoices_cancelled(self):
-        orders = self.filtered(
-            lambda o: o.accounting_state == "invoiced"
-            and not o.invoice_ids.filtered(
-                lambda m: m.move_type == "out_invoice" and m.state != "cancel"
-            )
+    def _crm_out_invoices(self):
+        return self.invoice_ids.filtered(
+            lambda m: m.move_type == "out_invoice" and m.state != "cancel"
         )
-        if not orders:
+
+    def _crm_accounting_sync(self):
+        """Make the state of orders sent to accounting follow their invoices.
+
+        Called when invoices are posted, paid, reset to draft, cancelled or deleted:
+        - no invoice left: back to "requested" (with accounting again);
+        - everything invoiced, a draft among the invoices: "draft" (to be posted);
+        - everything invoiced and posted: "invoiced";
+        - a "draft" order whose draft was cancelled or deleted while something is left
+          to invoice: back to "requested".
+        """
+        new_states = {}
+        for order in self.filtered(
+            lambda o: o.accounting_state in ("requested", "draft", "invoiced")
+        ):
+            invoices = order._crm_out_invoices()
+            has_draft = any(move.state == "draft" for move in invoices)
+            fully = order.invoice_status == "invoiced"
+            state = order.accounting_state
+            if not invoices:
+                new = "requested"
+            elif fully and has_draft:
+                new = "draft"
+            elif fully and state in ("requested", "draft"):
+                new = "invoiced"
+            elif state == "draft":
+                new = "requested"
+            else:
+                new = state
+            if new != state:
+                new_states[order] = new
+        if not new_states:
             return
-        # sudo: whoever may cancel the invoice puts the order back in the queue (billing
-        # users need not have write access to orders)
-        orders.sudo().accounting_state = "requested"
-        orders._message_log_batch(
-            dict.fromkeys(
-                orders.ids,
-                self.env._("Its invoice was cancelled: the order is back with accounting."),
+        bodies = {
+            "requested": self.env._(
+                "Its invoices were cancelled or deleted: the order is back with accounting."
+            ),
+            "draft": self.env._("Its invoice is a draft: it waits to be posted by accounting."),
+            "invoiced": self.env._("Its invoices are posted: the order is invoiced."),
+        }
+        orders = self.browse([order.id for order in new_states])
+        for state, state_orders in orders.grouped(lambda o: new_states[o]).items():
+            # sudo: whoever may post, cancel or delete the invoice moves the order on
+            # (billing users need not have write access to orders)
+            state_orders.sudo().accounting_state = state
+            state_orders._message_log_batch(dict.fromkeys(state_orders.ids, bodies[state]))
+            if state == "invoiced":
+                # sudo: the to-do of accounting may be another accountant's
+                state_orders.sudo().activity_feedback(["mail.mail_activity_data_todo"])
+
+    def action_accounting_post_invoices(self):
+        """Accountant: post the draft invoices of these orders sent by sales."""
+        if not self.env.su and not self.env.user.has_group("account.group_account_invoice"):
+            raise AccessError(
+                self.env._("Only billing users can post the invoices of orders sent by sales.")
             )
-        )
+        others = self.filtered(lambda o: o.accounting_state not in ("requested", "draft"))
+        if others:
+            raise UserError(
+                self.env._(
+                    "%(orders)s are not with accounting: post their invoices from the "
+                    "invoices themselves.",
+                    orders=", ".join(others.mapped("display_name")),
+                )
+            )
+        drafts = self._crm_out_invoices().filtered(lambda m: m.state == "draft")
+        if not drafts:
+            raise UserError(
+                self.env._(
+                    "%(orders)s have no draft invoice to post: create their invoice first.",
+                    orders=", ".join(self.mapped("display_name")),
+                )
+            )
+        # with the user's rights: billing users post invoices
+        drafts.action_post()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Quote to Invoice"),
+                "message": self.env._(
+                    "Posted: %(invoices)s.", invoices=", ".join(["%s"] * len(drafts))
+                )
+                if len(drafts) <= 10
+                else self.env._("%(count)s invoices posted.", count=len(drafts)),
+                "links": [
+                    {
+                        "label": move.display_name,
+                        "url": f"/odoo/action-account.action_move_out_invoice_type/{move.id}",
+                    }
+                    for move in drafts
+                ]
+                if len(drafts) <= 10
+                else [],
+                "type": "success",
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
 
     def action_accounting_reject(self):
         if not self.env.user.has_group("account.group_account_invoice"):

@@ -40,8 +40,26 @@ registry.category("web_tour.tours").add("crm_extension_bridge_invoice", {
             run: "click",
         },
         {
+            content: "Accounting is told a draft was created, with a link to it",
+            trigger: ".o_notification:contains('Draft invoices created') a[href*='action_move_out_invoice_type']",
+        },
+        {
+            content: "The quote stays in the queue, its draft waiting to be posted",
+            trigger: ".o_list_view .o_data_row:contains('Bridge Tour Kitchens') .o_field_widget[name=accounting_state]:contains('Draft Invoice')",
+        },
+        {
+            content: "Select it again",
+            trigger: ".o_list_view .o_data_row:contains('Bridge Tour Kitchens') .o_list_record_selector input",
+            run: "click",
+        },
+        {
+            content: "Post its invoice",
+            trigger: "button[name=action_accounting_post_invoices]",
+            run: "click",
+        },
+        {
             content: "Accounting is told it is done",
-            trigger: ".o_notification:contains('Invoiced')",
+            trigger: ".o_notification:contains('Posted')",
         },
         {
             content: "and the quote has left the queue",
