@@ -3,6 +3,7 @@
 
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .common import BridgeCommon
 
@@ -82,14 +83,14 @@ class TestDraftInvoiceState(BridgeStatesCommon):
             "crm_extension.sale_order_action_accounting_queue"
         )
         Order = self.env["sale.order"].with_user(self.billing)
-        self.assertIn(order, Order.search(eval(queue["domain"])))
+        self.assertIn(order, Order.search(safe_eval(queue["domain"])))
         self.assertIn(order, Order.search([("accounting_state", "=", "draft")]))
         # posted from the queue
         action = order.with_user(self.billing).action_accounting_post_invoices()
         self.assertEqual(invoice.state, "posted")
         self.assertEqual(order.accounting_state, "invoiced")
         self.assertEqual(action["params"]["links"][0]["label"], invoice.display_name)
-        self.assertNotIn(order, Order.search(eval(queue["domain"])))
+        self.assertNotIn(order, Order.search(safe_eval(queue["domain"])))
 
     def test_posting_the_invoice_itself_makes_it_invoiced(self):
         order = self._requested()

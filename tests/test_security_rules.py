@@ -67,7 +67,7 @@ class TestStageLogVisibility(PipelineCommon):
             other_logs.web_read({"stage_to_id": {}, "duration_hours": {}})
         other_logs.invalidate_recordset()
         with self.assertRaises(AccessError):
-            other_logs[0].stage_to_id  # noqa: B018
+            _stage = other_logs[0].stage_to_id
         self.assertFalse(other_logs._filtered_access("read"))
         # the own ones read as before
         own_logs = self._logs_of(self.order_own).with_user(self.salesman)
