@@ -129,14 +129,14 @@ class CrmDashboard(models.AbstractModel):
         )
         add(
             "waiting_accounting",
-            self.env._("Quotes waiting for accounting"),
+            self.env._("Quotations waiting for accounting"),
             "sale.order",
             # a draft invoice waits for accounting too (to be posted)
             mine + [("accounting_state", "in", ("requested", "draft"))],
         )
         add(
             "rejected",
-            self.env._("Quotes rejected by accounting"),
+            self.env._("Quotations rejected by accounting"),
             "sale.order",
             mine + [("accounting_state", "=", "rejected")],
             danger=True,
