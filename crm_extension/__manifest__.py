@@ -1,5 +1,5 @@
 {
-    "name": "CRM Extension: Pipelines, Quote-to-Invoice, Customer Card",
+    "name": "CRM Extension: Pipelines, Quotation-to-Invoice, Customer Card",
     "summary": "Pipeline stages with automation on customers and sale orders, "
     "a quote-to-invoice bridge for accountants, and a role-aware customer card",
     "version": "19.0.1.4.0",

@@ -114,3 +114,14 @@ class TestMyDayActivityTiles(PipelineCommon):
         arch = views["views"]["list"]["arch"]
         self.assertIn('name="crm_deadline"', arch)
         self.assertIn('name="crm_stage_id"', arch)
+
+
+@tagged("post_install", "-at_install")
+class TestMyDayDefaultScope(PipelineCommon):
+    def test_a_team_leader_opens_on_the_team_a_salesperson_on_themselves(self):
+        self.leader.group_ids += self.env.ref("crm_extension.group_crm_manager")
+        scopes = self.env["crm.dashboard"].with_user(self.leader).get_scopes()
+        defaults = [scope for scope in scopes if scope.get("default")]
+        self.assertEqual([scope.get("team_id") for scope in defaults], [self.team.id])
+        scopes = self.env["crm.dashboard"].with_user(self.salesman).get_scopes()
+        self.assertEqual([scope["key"] for scope in scopes], ["me"])

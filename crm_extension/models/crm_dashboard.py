@@ -57,7 +57,14 @@ class CrmDashboard(models.AbstractModel):
                 }
                 for t in self.env["crm.team"].search([])
             ]
+            # a team leader opens on the team they lead, not on their own (few) deals
+            led = next((s for s in scopes if s.get("team_id") in self._led_team_ids()), None)
+            if led:
+                led["default"] = True
         return scopes
+
+    def _led_team_ids(self):
+        return self.env["crm.team"].search([("user_id", "=", self.env.uid)]).ids
 
     # ---------------------------------------------------------------- tiles
     @api.model
@@ -129,14 +136,14 @@ class CrmDashboard(models.AbstractModel):
         )
         add(
             "waiting_accounting",
-            self.env._("Quotes waiting for accounting"),
+            self.env._("Quotations waiting for accounting"),
             "sale.order",
             # a draft invoice waits for accounting too (to be posted)
             mine + [("accounting_state", "in", ("requested", "draft"))],
         )
         add(
             "rejected",
-            self.env._("Quotes rejected by accounting"),
+            self.env._("Quotations rejected by accounting"),
             "sale.order",
             mine + [("accounting_state", "=", "rejected")],
             danger=True,

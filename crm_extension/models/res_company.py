@@ -58,7 +58,7 @@ class ResCompany(models.Model):
             ("draft", "Create a draft invoice at once"),
             ("posted", "Create and post the invoice at once"),
         ],
-        string="Quote-to-Invoice Mode",
+        string="Quotation-to-Invoice Mode",
         default="review",
         required=True,
     )

@@ -791,7 +791,7 @@ class ResPartner(models.Model):
         compute="_compute_crm_finance",
         groups=FIGURE_GROUPS,
         help="Untaxed amount of the open quotations: draft or sent, not confirmed "
-        "nor cancelled (the quotations of the Quotes button).",
+        "nor cancelled (the quotations of the Quotations button).",
     )
     crm_open_quote_count = fields.Integer(
         string="Quotations",
@@ -978,7 +978,7 @@ class ResPartner(models.Model):
         )
         figures = {row.pop("cid"): row for row in rows}
         companies = tuple(self._crm_figure_companies().ids)
-        # the quotations of the Quotes button, as the user may read them (record rules:
+        # the quotations of the Quotations button, as the user may read them (record rules:
         # a salesperson with "own documents" counts the quotations they may open)
         Order = self.env["sale.order"]
         if Order.has_access("read"):
@@ -1180,7 +1180,7 @@ class ResPartner(models.Model):
 
     @api.model
     def _crm_quotation_domain(self, commercial_ids):
-        """Open quotations (draft and sent) of the customers: the card's Quotes."""
+        """Open quotations (draft and sent) of the customers: the card's Quotations."""
         return [
             ("partner_id.commercial_partner_id", "in", list(commercial_ids)),
             ("state", "in", QUOTATION_STATES),

@@ -610,7 +610,9 @@ class SaleOrder(models.Model):
         if drafts:
             orders_line(
                 drafts,
-                self.env._("%(count)s draft invoices created: post them from Quotes to Invoice."),
+                self.env._(
+                    "%(count)s draft invoices created: post them from Quotations to Invoice."
+                ),
                 self.env._("Draft invoices created, to be posted: %(orders)s."),
             )
         lines.extend(
@@ -621,7 +623,7 @@ class SaleOrder(models.Model):
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
-                "title": self.env._("Quote to Invoice"),
+                "title": self.env._("Quotation to Invoice"),
                 "message": "\n".join(lines),
                 "links": links,
                 "type": "warning" if failed else "success",
@@ -713,7 +715,7 @@ class SaleOrder(models.Model):
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
-                "title": self.env._("Quote to Invoice"),
+                "title": self.env._("Quotation to Invoice"),
                 "message": self.env._(
                     "Posted: %(invoices)s.", invoices=", ".join(["%s"] * len(drafts))
                 )

@@ -21,6 +21,7 @@ export class MyDay extends Component {
         this.display = { controlPanel: { layoutActions: true } };
         onWillStart(async () => {
             this.state.scopes = await this.orm.call("crm.dashboard", "get_scopes", []);
+            this.state.scopeKey = this.state.scopes.find((s) => s.default)?.key || "me";
             await this.loadTiles();
         });
     }

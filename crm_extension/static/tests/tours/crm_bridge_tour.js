@@ -25,12 +25,12 @@ registry.category("web_tour.tours").add("crm_extension_bridge_send", {
 registry.category("web_tour.tours").add("crm_extension_bridge_invoice", {
     steps: () => [
         {
-            content: "The sales journal card counts the quote waiting for an invoice",
-            trigger: ".o_kanban_record a[name=action_crm_quotes_to_invoice]:contains('1 Quotes to Invoice')",
+            content: "The sales journal card counts the quotation waiting for an invoice",
+            trigger: ".o_kanban_record a[name=action_crm_quotes_to_invoice]:contains('1 Quotations to Invoice')",
             run: "click",
         },
         {
-            content: "Select the quote in the queue",
+            content: "Select the quotation in the queue",
             trigger: ".o_list_view .o_data_row:contains('Bridge Tour Kitchens') .o_list_record_selector input",
             run: "click",
         },
@@ -62,7 +62,7 @@ registry.category("web_tour.tours").add("crm_extension_bridge_invoice", {
             trigger: ".o_notification:contains('Posted')",
         },
         {
-            content: "and the quote has left the queue",
+            content: "and the quotation has left the queue",
             trigger: ".o_list_view:not(:has(.o_data_row:contains('Bridge Tour Kitchens')))",
         },
     ],

@@ -80,13 +80,13 @@ const SALES = [
 const ACCOUNTING = [
     [
         ["account.menu_finance", "account.menu_finance_receivables", "crm_extension.sale_order_menu_accounting_queue"],
-        "Quotes to Invoice",
+        "Quotations to Invoice",
         ".o_list_view",
     ],
     [
         ["account.menu_finance", null, "account.menu_board_journal_1"],
         "Dashboard",
-        ".o_kanban_renderer .o_kanban_record:contains('Quotes to Invoice')",
+        ".o_kanban_renderer .o_kanban_record:contains('Quotations to Invoice')",
     ],
     [
         ["account.menu_finance", "account.menu_finance_reports", "crm_extension.crm_receivable_report_menu_account"],

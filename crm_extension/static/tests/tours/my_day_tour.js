@@ -83,6 +83,9 @@ registry.category("web_tour.tours").add("crm_extension_my_day", {
 
 registry.category("web_tour.tours").add("crm_extension_my_day_manager", {
     steps: () => [
+        // the leader of "My Day Team" opens on the team
+        waitingCount(5),
+        selectScope("Me"),
         waitingCount(0),
         selectScope("My Day Rep"),
         waitingCount(3),
