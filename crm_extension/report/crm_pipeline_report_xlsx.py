@@ -104,6 +104,23 @@ class CrmPipelineReport(models.Model):
             "target": "download",
         }
 
+    @api.model
+    def _xlsx_sheet_download(self, model, names, domain, filters_label, write_sheet, filename):
+        """The download of a one-sheet workbook of ``model``'s rows of ``domain``:
+        ``names`` = (sheet name, title), the filters in words on top, ``write_sheet(sheet,
+        domain, fmt)`` writing the rows (the Receivables and Stage Analysis exports)."""
+
+        def write(fileobj):
+            workbook, fmt = self._xlsx_workbook(fileobj)
+            filters = filters_label or self._xlsx_describe(domain, model=model)
+            sheet = self._xlsx_sheet(
+                workbook, *names, self.env._("Filters: %(filters)s", filters=filters), fmt
+            )
+            write_sheet(sheet, domain, fmt)
+            workbook.close()
+
+        return self._xlsx_download(write, filename)
+
     @api.autovacuum
     def _gc_xlsx_exports(self):
         """Drop the Excel exports older than a day: they are downloaded at once, and

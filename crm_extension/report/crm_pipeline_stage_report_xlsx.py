@@ -8,26 +8,13 @@ class CrmPipelineStageReport(models.Model):
     def action_export_xlsx(self, domain=None, filters_label=None):
         """Download the stage conversion of the transitions of ``domain`` the user may
         see: the pipeline workbook's "Stages" sheet, with the filters in words."""
-        domain = domain or []
         Pipeline = self.env["crm.pipeline.report"]
-
-        def write(fileobj):
-            workbook, fmt = Pipeline._xlsx_workbook(fileobj)
-            sheet = Pipeline._xlsx_sheet(
-                workbook,
-                self.env._("Stages"),
-                self.env._("Stage Analysis"),
-                self.env._(
-                    "Filters: %(filters)s",
-                    filters=filters_label or Pipeline._xlsx_describe(domain, model=self),
-                ),
-                fmt,
-            )
-            Pipeline._xlsx_stages_sheet(sheet, domain, fmt)
-            workbook.close()
-
-        return Pipeline._xlsx_download(
-            write,
+        return Pipeline._xlsx_sheet_download(
+            self,
+            (self.env._("Stages"), self.env._("Stage Analysis")),
+            domain or [],
+            filters_label,
+            Pipeline._xlsx_stages_sheet,
             self.env._("stage_analysis_%(date)s.xlsx", date=fields.Date.context_today(self)),
         )
 

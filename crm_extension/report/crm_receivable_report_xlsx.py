@@ -33,26 +33,12 @@ class CrmReceivableReport(models.Model):
     @api.model
     def action_export_xlsx(self, domain=None, filters_label=None):
         """Download the receivables of ``domain`` the user may see."""
-        domain = domain or []
-        Pipeline = self.env["crm.pipeline.report"]
-
-        def write(fileobj):
-            workbook, fmt = Pipeline._xlsx_workbook(fileobj)
-            sheet = Pipeline._xlsx_sheet(
-                workbook,
-                self.env._("Receivables"),
-                self.env._("Receivables Analysis"),
-                self.env._(
-                    "Filters: %(filters)s",
-                    filters=filters_label or Pipeline._xlsx_describe(domain, model=self),
-                ),
-                fmt,
-            )
-            self._xlsx_receivables_sheet(sheet, domain, fmt)
-            workbook.close()
-
-        return Pipeline._xlsx_download(
-            write,
+        return self.env["crm.pipeline.report"]._xlsx_sheet_download(
+            self,
+            (self.env._("Receivables"), self.env._("Receivables Analysis")),
+            domain or [],
+            filters_label,
+            self._xlsx_receivables_sheet,
             self.env._("receivables_analysis_%(date)s.xlsx", date=fields.Date.context_today(self)),
         )
 
