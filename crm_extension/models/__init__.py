@@ -1,6 +1,7 @@
 from . import (
     account_journal,
     account_move,
+    crm_customer_figures,
     crm_dashboard,
     crm_demo,
     crm_pipeline_lost_reason,
@@ -11,6 +12,10 @@ from . import (
     res_company,
     res_config_settings,
     res_partner,
+    res_partner_card,
+    res_partner_class,
+    res_partner_followup,
+    res_partner_ownership,
     res_users,
     sale_order,
 )

@@ -1,7 +1,7 @@
-from odoo import Command, api, fields, models, tools
+from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError
 
-FINANCE_GROUPS = ("account.group_account_invoice", "account.group_account_readonly")
+from ..const import FINANCE_GROUPS
 
 
 class ResUsers(models.Model):
@@ -26,11 +26,6 @@ class ResUsers(models.Model):
                 user.crm_finance_scope = "customers"
             else:
                 user.crm_finance_scope = "own"
-
-    @tools.ormcache("self.id", "groups")
-    def _crm_can_read_figures(self, groups):
-        """``has_groups(groups)``, cached and invalidated like the user's groups."""
-        return self.has_groups(groups)
 
     # ---------------------------------------------------------------- CRM roles
     @api.model

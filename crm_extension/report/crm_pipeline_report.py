@@ -3,7 +3,7 @@ from odoo.tools import SQL
 
 from odoo.addons.sale.models.sale_order import SALE_ORDER_STATE
 
-from ..models.res_partner import CUSTOMER_CLASSES
+from ..const import CUSTOMER_CLASSES
 
 
 class CrmPipelineReport(models.Model):
@@ -112,7 +112,7 @@ class CrmPipelineReport(models.Model):
                 "(CASE COALESCE(s.currency_rate, 0) WHEN 0 THEN 1.0 ELSE s.currency_rate END)"
             ),
             # the class in the order's company, where the customer card shows it
-            customer_class=self.env["res.partner"]._crm_customer_class_sql(
+            customer_class=self.env["crm.customer.figures"]._get_customer_class_sql(
                 "cp", SQL("s.company_id")
             ),
         )

@@ -1,7 +1,7 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
-from ..models.res_partner import CUSTOMER_CLASSES
+from ..const import CUSTOMER_CLASSES
 
 
 class CrmPipelineStageReport(models.Model):
@@ -79,7 +79,7 @@ class CrmPipelineStageReport(models.Model):
               LEFT JOIN crm_pipeline_stage nst ON nst.id = entry.next_stage_id
             """,
             # the class in the order's company, where the customer card shows it
-            customer_class=self.env["res.partner"]._crm_customer_class_sql(
+            customer_class=self.env["crm.customer.figures"]._get_customer_class_sql(
                 "cp", SQL("s.company_id")
             ),
         )

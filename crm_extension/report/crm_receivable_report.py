@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from ..models.res_partner import CUSTOMER_CLASSES
+from ..const import CUSTOMER_CLASSES
 
 
 class CrmReceivableReport(models.Model):
@@ -10,15 +10,15 @@ class CrmReceivableReport(models.Model):
     A SQL view (like ``sale.report`` and ``account.invoice.report``) rather than a model
     of computed rows: list, pivot, grouping and totals then come from the ORM's
     ``_read_group`` in one query, and record rules filter rows like on any model. Its
-    query is the card's own (``res.partner._crm_receivable_lines_sql`` with
-    ``_crm_open_receivable_columns``), so both show the same numbers: the view only adds
+    query is the card's own (``crm.customer.figures._get_receivable_lines_sql`` with
+    ``_get_receivable_columns``), so both show the same numbers: the view only adds
     a per-company grouping and the customer's salesperson and class. ``_table_query`` is
     evaluated per query, so the ages count from the user's today and the lines are
     those of the card's companies (the active companies of the current company's
-    group, ``res.partner._crm_figure_companies``). Who sees which rows mirrors the
-    card's ``_crm_visible_commercial_ids``: see the rules in
+    group, ``crm.customer.figures._get_companies``). Who sees which rows mirrors the
+    card's ``_get_visible_commercial_ids``: see the rules in
     security/crm_extension_rules.xml; the customer class is the one of the row's
-    company, where the card shows it (``res.partner._crm_customer_class_sql``).
+    company, where the card shows it (``crm.customer.figures._get_customer_class_sql``).
     """
 
     _name = "crm.receivable.report"
@@ -65,8 +65,8 @@ class CrmReceivableReport(models.Model):
 
     @property
     def _table_query(self):
-        Partner = self.env["res.partner"]
-        figures = Partner._crm_open_receivable_columns()
+        Figures = self.env["crm.customer.figures"]
+        figures = Figures._get_receivable_columns()
         columns = [
             # lines belong to one group each: the smallest is a stable, unique id
             SQL("MIN(account_move_line.id) AS id"),
@@ -74,7 +74,7 @@ class CrmReceivableReport(models.Model):
             SQL("account_move_line.company_id AS company_id"),
         ]
         columns += [SQL("%s AS %s", expr, SQL.identifier(name)) for name, expr in figures.items()]
-        lines = Partner._crm_receivable_lines_sql(
+        lines = Figures._get_receivable_lines_sql(
             columns, SQL("p.commercial_partner_id, account_move_line.company_id")
         )
         return SQL(
@@ -100,7 +100,7 @@ class CrmReceivableReport(models.Model):
              WHERE fig.balance IS NOT NULL
             """,
             lines=lines,
-            customer_class=Partner._crm_customer_class_sql("cp", SQL("fig.company_id")),
+            customer_class=Figures._get_customer_class_sql("cp", SQL("fig.company_id")),
         )
 
     @api.readonly

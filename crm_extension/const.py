@@ -1,0 +1,30 @@
+"""Constants shared by the models and reports of crm_extension (like core's ``const.py``)."""
+
+import operator
+
+# the one group that sees the customer-card figures at all; the CRM role then scopes
+# them (res.users.crm_finance_scope). Implied by the CRM roles and by the accounting
+# groups that see the native money fields (security/crm_extension_groups.xml).
+FIGURE_GROUP = "crm_extension.group_crm_figures"
+# accounting users keep their native scope on customer documents, CRM role or not
+FINANCE_GROUPS = ("account.group_account_invoice", "account.group_account_readonly")
+
+CUSTOMER_CLASSES = [("A", "A"), ("B", "B"), ("C", "C")]
+# the class as shown (scoped like the card) and as stored per company by the job
+CLASS_FIELDS = ("crm_customer_class", "crm_customer_class_company")
+
+AGING_BUCKETS = ("not_due", "1_30", "31_60", "61_90", "90_plus")
+# payments the customer made: confirmed, whether matched to a bank statement yet or not
+PAYMENT_STATES = ("in_process", "paid")
+# quotations still open: draft or sent, neither confirmed nor cancelled
+QUOTATION_STATES = ("draft", "sent")
+
+# the comparisons of the searches on computed figures and contact days
+OPERATORS = {
+    "=": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
