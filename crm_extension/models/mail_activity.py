@@ -4,6 +4,7 @@ from odoo.tools.misc import babel_locale_parse, get_lang, posix_to_ldml
 
 
 class MailActivity(models.Model):
+    _name = "mail.activity"
     _inherit = ["mail.activity", "crm.workflow.mixin"]
 
     crm_deadline = fields.Datetime(
