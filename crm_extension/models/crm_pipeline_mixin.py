@@ -1,7 +1,5 @@
 import logging
 
-import pytz
-
 from odoo import api, fields, models
 from odoo.exceptions import RedirectWarning, UserError, ValidationError
 
@@ -10,7 +8,7 @@ class CrmPipelineMixin(models.AbstractModel):
     """Pipeline behaviour shared by customers and sale orders.
 
     A concrete model defines ``pipeline_stage_id`` (tracked, with its scope domain),
-    sets ``_crm_pipeline_scope`` and may override the owner/leader/condition hooks.
+    sets ``_crm_pipeline_scope`` and may override the hooks below.
 
     Two kinds of moves, both through ``write`` so that they are tracked, logged and
     automated alike:
@@ -25,7 +23,7 @@ class CrmPipelineMixin(models.AbstractModel):
     """
 
     _name = "crm.pipeline.mixin"
-    _inherit = ["mail.tracking.duration.mixin"]
+    _inherit = ["mail.tracking.duration.mixin", "crm.workflow.mixin"]
     _description = "Pipeline Stage Behaviour"
     _track_duration_field = "pipeline_stage_id"
     _crm_pipeline_scope = None
@@ -58,36 +56,6 @@ class CrmPipelineMixin(models.AbstractModel):
             since = record.date_last_stage_update or record.create_date or now
             record.pipeline_stage_days = (now - since).days
 
-    # ---------------------------------------------------------------- hooks
-    def _crm_pipeline_records(self):
-        """The records of ``self`` that carry their own stage."""
-        return self
-
-    def _crm_stage_owner(self):
-        """The user who gets the stage-entry activity."""
-        self.ensure_one()
-        return self.user_id
-
-    def _crm_team_leader(self):
-        self.ensure_one()
-        return self.team_id.user_id
-
-    def _crm_stage_condition_error(self, stage):
-        """Why this record may not be put into ``stage`` by hand (False if it may)."""
-        return False
-
-    def _crm_workflow_fields(self):
-        """Fields that only the workflow changes (read-only in the views is not read-only
-        on the server): a client call that sets them is refused, the actions that own
-        them write them in sudo after their own checks."""
-        return ["date_last_stage_update"]
-
-    def _crm_check_stage_entry(self, stage):
-        """Raise if the current user may not have the entry actions of ``stage`` done
-        on ``self`` (called before a move, with the rights of whoever causes it)."""
-        return
-
-    # ---------------------------------------------------------------- stages
     @api.model
     def _read_group_pipeline_stage_ids(self, stages, domain):
         """Every stage of the scope is a kanban column, for the active companies."""
@@ -134,29 +102,9 @@ class CrmPipelineMixin(models.AbstractModel):
                 )
 
     # ---------------------------------------------------------------- CRUD
-    def _crm_check_workflow_fields(self, fnames):
-        """Refuse a client's write of the workflow fields (the system, in sudo, may)."""
-        if self.env.su:
-            return
-        touched = [fname for fname in self._crm_workflow_fields() if fname in fnames]
-        if touched:
-            raise UserError(
-                self.env._(
-                    "%(fields)s of %(model)s change only through their actions "
-                    "(stage moves, sending to accounting, invoicing, rejecting): "
-                    "they cannot be set directly.",
-                    fields=", ".join(
-                        self._fields[fname]._description_string(self.env) for fname in touched
-                    ),
-                    model=self.env["ir.model"]._get(self._name).name,
-                )
-            )
-
     @api.model_create_multi
     def create(self, vals_list):
-        # defaults from the context are values the client sets too
-        defaults = {key[8:] for key in self.env.context if key.startswith("default_")}
-        self._crm_check_workflow_fields(defaults.union(*vals_list))
+        self._crm_check_workflow_fields(self._crm_create_fnames(vals_list))
         records = super().create(vals_list)
         staged = records._crm_pipeline_records().filtered("pipeline_stage_id")
         for stage, group in staged.grouped("pipeline_stage_id").items():
@@ -167,22 +115,6 @@ class CrmPipelineMixin(models.AbstractModel):
             group._crm_check_stage_entry(stage)
             group._crm_stage_entered(stage, {}, automatic=False)
         return records
-
-    def _crm_check_lost_reason_write(self, vals):
-        """The lost reason is given with the lost stage, by marking the deal as lost; a
-        lost deal keeps it (the constraint refuses a reason outside a lost stage)."""
-        if self.env.su or "pipeline_lost_reason_id" not in vals:
-            return
-        if "pipeline_stage_id" not in vals or (
-            not vals["pipeline_lost_reason_id"]
-            and self.env["crm.pipeline.stage"].browse(vals["pipeline_stage_id"]).is_lost
-        ):
-            raise UserError(
-                self.env._(
-                    "The lost reason is given when a deal is marked as lost, with its "
-                    "lost stage (Mark as Lost)."
-                )
-            )
 
     def write(self, vals):
         self._crm_check_workflow_fields(vals)
@@ -208,6 +140,81 @@ class CrmPipelineMixin(models.AbstractModel):
         if stage and moving:
             moving._crm_stage_entered(stage, old_stages, automatic=automatic)
         return res
+
+    # ---------------------------------------------------------------- hooks
+    @api.model
+    def _get_pipeline_models(self):
+        """The names of the models that have a pipeline (the concrete heirs of this mixin)."""
+        return [
+            name
+            for name in self.env.registry.descendants(["crm.pipeline.mixin"], "_inherit")
+            if not self.env[name]._abstract
+        ]
+
+    def _crm_pipeline_records(self):
+        """The records of ``self`` that carry their own stage."""
+        return self
+
+    def _crm_stage_condition_error(self, stage):
+        """Why this record may not be put into ``stage`` by hand (False if it may)."""
+        return False
+
+    def _crm_workflow_fields(self):
+        return super()._crm_workflow_fields() + ["date_last_stage_update"]
+
+    def _crm_workflow_fields_error(self, labels):
+        return self.env._(
+            "%(fields)s of %(model)s change only through their actions "
+            "(stage moves, sending to accounting, invoicing, rejecting): "
+            "they cannot be set directly.",
+            fields=labels,
+            model=self.env["ir.model"]._get(self._name).name,
+        )
+
+    def _crm_check_stage_entry(self, stage):
+        """Raise if the current user may not have the entry actions of ``stage`` done
+        on ``self`` (called before a move, with the rights of whoever causes it)."""
+        return
+
+    def _get_stage_entry_actions(self, stage):
+        """The entry actions of ``stage`` for ``self``, run in this order once ``self``
+        is in it and its move is logged: callables taking the stage. Extend with
+        ``super()`` to add one (and ``_crm_check_stage_entry`` to check it first)."""
+        return []
+
+    def _crm_stage_left(self, old_stages):
+        """Called once ``self`` has left ``old_stages`` ({record id: stage})."""
+        return
+
+    def _prepare_stage_log_vals(self, stage, old_stage, automatic):
+        """Values of the transition log of ``self`` from ``old_stage`` (may be empty)
+        into ``stage``; the log adds the date and the time spent in ``old_stage``."""
+        self.ensure_one()
+        return {
+            "res_model": self._name,
+            "res_id": self.id,
+            "stage_from_id": old_stage.id,
+            "stage_to_id": stage.id,
+            "automatic": automatic,
+            "company_id": self.company_id.id,
+        }
+
+    # ---------------------------------------------------------------- move checks
+    def _crm_check_lost_reason_write(self, vals):
+        """The lost reason is given with the lost stage, by marking the deal as lost; a
+        lost deal keeps it (the constraint refuses a reason outside a lost stage)."""
+        if self.env.su or "pipeline_lost_reason_id" not in vals:
+            return
+        if "pipeline_stage_id" not in vals or (
+            not vals["pipeline_lost_reason_id"]
+            and self.env["crm.pipeline.stage"].browse(vals["pipeline_stage_id"]).is_lost
+        ):
+            raise UserError(
+                self.env._(
+                    "The lost reason is given when a deal is marked as lost, with its "
+                    "lost stage (Mark as Lost)."
+                )
+            )
 
     def _crm_check_manual_move(self, stage, lost_reason):
         # a deal is lost by hand with a reason, whatever event the lost stage follows
@@ -237,47 +244,8 @@ class CrmPipelineMixin(models.AbstractModel):
         self.env["crm.pipeline.stage.log"]._log_transitions(
             self, old_stages, stage, automatic=automatic
         )
-        if stage.activity_type_id:
-            self._crm_schedule_stage_activity(stage)
-
-    def _crm_stage_left(self, old_stages):
-        """Cancel the entry activities that ``self`` leaves undone in ``old_stages``
-        ({record id: stage}), unless their stage keeps them open."""
-        # sudo: the move (allowed) closes the workflow's own activities, whoever they
-        # are assigned to; cancelled the way Odoo cancels an activity (unlink)
-        activities = (
-            self.env["mail.activity"]
-            .sudo()
-            .search(
-                [
-                    ("res_model", "=", self._name),
-                    ("res_id", "in", self.ids),
-                    ("crm_stage_id", "in", [stage.id for stage in old_stages.values() if stage]),
-                    ("crm_stage_id.activity_on_exit", "=", "cancel"),
-                ]
-            )
-        )
-        activities.filtered(
-            lambda activity: activity.crm_stage_id == old_stages.get(activity.res_id)
-        ).action_cancel()
-
-    def _crm_schedule_stage_activity(self, stage):
-        now = fields.Datetime.now()
-        due = now + stage._activity_due_delta()
-        by_owner = self.grouped(lambda record: record._crm_stage_owner() or self.env.user)
-        for owner, records in by_owner.items():
-            tz = pytz.timezone(owner.tz or self.env.user.tz or "UTC")
-            deadline = pytz.utc.localize(due).astimezone(tz).date()
-            # sudo: the exact due time and the stage of the activity are the workflow's
-            # fields; whoever moved the record may have its activity scheduled
-            records.sudo().activity_schedule(
-                date_deadline=deadline,
-                summary=stage.activity_summary or stage.name,
-                activity_type_id=stage.activity_type_id.id,
-                user_id=owner.id,
-                crm_deadline=due,
-                crm_stage_id=stage.id,
-            )
+        for action in self._get_stage_entry_actions(stage):
+            action(stage)
 
     def _crm_move_to_stage(self, stage, reason=None):
         """Move ``self`` into ``stage`` as the system (document events, first stages),

@@ -67,25 +67,12 @@ class CrmPipelineStageLog(models.Model):
             for log in logs:
                 log.document_name = names.get(log.res_id, "")
 
-    def action_open_document(self):
-        self.ensure_one()
-        return self.env[self.res_model].browse(self.res_id).get_formview_action()
-
     # ---------------------------------------------------------------- access
-    @api.model
-    def _crm_document_models(self):
-        """The models whose stage transitions are logged (the pipeline's models)."""
-        return [
-            name
-            for name in self.env.registry.descendants(["crm.pipeline.mixin"], "_inherit")
-            if not self.env[name]._abstract
-        ]
-
     @api.model
     def _crm_document_access_domain(self):
         """The transitions of the documents the current user may read."""
         domains = []
-        for model in self._crm_document_models():
+        for model in self.env["crm.pipeline.mixin"]._get_pipeline_models():
             Document = self.env[model]
             if not Document.has_access("read"):
                 continue
@@ -109,7 +96,7 @@ class CrmPipelineStageLog(models.Model):
         # sudo: read which document each transition logs, to check the document instead
         for log in (self - forbidden).sudo():
             by_model[log.res_model][log.res_id].append(log.id)
-        models = set(self._crm_document_models())
+        models = set(self.env["crm.pipeline.mixin"]._get_pipeline_models())
         denied = []
         for model, log_ids in by_model.items():
             readable = set()
@@ -131,10 +118,15 @@ class CrmPipelineStageLog(models.Model):
             )
         )
 
+    def action_open_document(self):
+        self.ensure_one()
+        return self.env[self.res_model].browse(self.res_id).get_formview_action()
+
     # ---------------------------------------------------------------- logging
     @api.model
     def _log_transitions(self, records, old_stages, new_stage, automatic=False):
-        """Write the transition of ``records`` into ``new_stage`` in one create.
+        """Write the transition of ``records`` into ``new_stage`` in one create, with the
+        values of each record's ``_prepare_stage_log_vals``.
 
         :param old_stages: dict record id -> stage it left (empty recordset if none)
         """
@@ -153,12 +145,7 @@ class CrmPipelineStageLog(models.Model):
             since = last.get(record.id) or record.create_date or now
             vals_list.append(
                 {
-                    "res_model": records._name,
-                    "res_id": record.id,
-                    "stage_from_id": old_stage.id,
-                    "stage_to_id": new_stage.id,
-                    "automatic": automatic,
-                    "company_id": record.company_id.id,
+                    **record._prepare_stage_log_vals(new_stage, old_stage, automatic),
                     "date": now,
                     # entering the first stage leaves none: no time to count (and
                     # now, to the second, may come before a create date to the microsecond)

@@ -1,14 +1,11 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 from odoo.tools import SQL, format_datetime
 from odoo.tools.misc import babel_locale_parse, get_lang, posix_to_ldml
 
-# set by the stage that scheduled the activity and by the overdue cron, never by hand
-CRM_WORKFLOW_FIELDS = ("crm_deadline", "crm_stage_id", "crm_overdue_notified")
-
 
 class MailActivity(models.Model):
-    _inherit = "mail.activity"
+    _name = "mail.activity"
+    _inherit = ["mail.activity", "crm.workflow.mixin"]
 
     crm_deadline = fields.Datetime(
         string="Due At",
@@ -37,10 +34,7 @@ class MailActivity(models.Model):
     def _crm_stage_current_sql(self):
         """Ids of the stage-entry activities whose record is still in their stage, one
         query over every model of the pipeline."""
-        Mixin = self.env.registry["crm.pipeline.mixin"]
-        model_names = [
-            name for name in sorted(Mixin._inherit_children) if not self.env[name]._abstract
-        ]
+        model_names = sorted(self.env["crm.pipeline.mixin"]._get_pipeline_models())
         self.flush_model(["res_model", "res_id", "crm_stage_id"])
         for name in model_names:
             self.env[name].flush_model(["pipeline_stage_id"])
@@ -78,28 +72,25 @@ class MailActivity(models.Model):
             return NotImplemented
         return [("id", "in", self._crm_stage_current_sql())]
 
-    def _crm_check_workflow_fields(self, fnames):
-        """Refuse a client's write of the stage fields (the system, in sudo, may)."""
-        if self.env.su:
-            return
-        touched = [fname for fname in CRM_WORKFLOW_FIELDS if fname in fnames]
-        if touched:
-            raise UserError(
-                self.env._(
-                    "%(fields)s of an activity are set by the pipeline stage that "
-                    "scheduled it: they cannot be set directly (reschedule its due date "
-                    "instead).",
-                    fields=", ".join(
-                        self._fields[fname]._description_string(self.env) for fname in touched
-                    ),
-                )
-            )
+    def _crm_workflow_fields(self):
+        # set by the stage that scheduled the activity and by the overdue cron
+        return super()._crm_workflow_fields() + [
+            "crm_deadline",
+            "crm_stage_id",
+            "crm_overdue_notified",
+        ]
+
+    def _crm_workflow_fields_error(self, labels):
+        return self.env._(
+            "%(fields)s of an activity are set by the pipeline stage that "
+            "scheduled it: they cannot be set directly (reschedule its due date "
+            "instead).",
+            fields=labels,
+        )
 
     @api.model_create_multi
     def create(self, vals_list):
-        # defaults from the context are values the client sets too
-        defaults = {key[8:] for key in self.env.context if key.startswith("default_")}
-        self._crm_check_workflow_fields(defaults.union(*vals_list))
+        self._crm_check_workflow_fields(self._crm_create_fnames(vals_list))
         return super().create(vals_list)
 
     def write(self, vals):
@@ -154,9 +145,7 @@ class MailActivity(models.Model):
         for activity in overdue:
             # the join above found the record: it exists
             record = self.env[activity.res_model].browse(activity.res_id)
-            partners = activity.user_id.partner_id
-            if activity.crm_stage_id.activity_notify_leader and hasattr(record, "_crm_team_leader"):
-                partners |= record._crm_team_leader().partner_id
+            partners = record._get_overdue_notice_partners(activity)
             # in the words of the owner the note is for
             env = activity.with_context(lang=get_lang(self.env, activity.user_id.lang).code).env
             record.message_post(

@@ -42,16 +42,6 @@ class ResCompany(models.Model):
         string="Follow-up Window Unclassified (days)", default=90, required=True
     )
 
-    def _crm_followup_days(self, customer_class):
-        """Days without contact after which a customer of ``customer_class`` needs a
-        follow-up."""
-        self.ensure_one()
-        return {
-            "A": self.crm_followup_days_a,
-            "B": self.crm_followup_days_b,
-            "C": self.crm_followup_days_c,
-        }.get(customer_class or "", self.crm_followup_days_none)
-
     crm_invoice_mode = fields.Selection(
         [
             ("review", "Accounting reviews and creates the invoice"),
@@ -77,3 +67,13 @@ class ResCompany(models.Model):
         "company that has none, and then sees its figures. Off: only CRM managers "
         "assign customers.",
     )
+
+    def _crm_followup_days(self, customer_class):
+        """Days without contact after which a customer of ``customer_class`` needs a
+        follow-up."""
+        self.ensure_one()
+        return {
+            "A": self.crm_followup_days_a,
+            "B": self.crm_followup_days_b,
+            "C": self.crm_followup_days_c,
+        }.get(customer_class or "", self.crm_followup_days_none)
