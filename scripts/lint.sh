@@ -11,5 +11,5 @@ paths=(crm_extension tests)
 "$VENV/bin/pylint" --rcfile=.pylintrc crm_extension
 "$VENV/bin/pylint" --rcfile=.pylintrc --disable=missing-readme tests
 "$VENV/bin/oca-checks-odoo-module" crm_extension
-"$VENV/bin/oca-checks-po" crm_extension/i18n/*.pot
+"$VENV/bin/oca-checks-po" crm_extension/i18n/*.pot crm_extension/i18n/*.po
 echo "lint: clean"
