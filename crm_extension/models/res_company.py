@@ -68,7 +68,7 @@ class ResCompany(models.Model):
         "assign customers.",
     )
 
-    def _crm_followup_days(self, customer_class):
+    def _get_followup_days(self, customer_class):
         """Days without contact after which a customer of ``customer_class`` needs a
         follow-up."""
         self.ensure_one()

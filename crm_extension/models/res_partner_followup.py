@@ -142,7 +142,7 @@ class ResPartner(models.Model):
     def _crm_followup_due_sql(self, partner_ids=None):
         """SQL selecting ``(customer id, days since contact)`` of the customers past
         their follow-up window: top-level customers with an owner, not contacted for
-        more days than the window of their class (:meth:`res.company._crm_followup_days`)
+        more days than the window of their class (:meth:`res.company._get_followup_days`)
         in their company, or in the current company when they have none. Limited to
         ``partner_ids`` when given. The one selection of the follow-up cron and of the
         "Follow-up Due" filter. For a user, only the customers whose figures the card
@@ -160,7 +160,7 @@ class ResPartner(models.Model):
                 "(%s, %s, %s)",
                 company.id,
                 customer_class or "",
-                company._crm_followup_days(customer_class),
+                company._get_followup_days(customer_class),
             )
             for company in self.env["res.company"].sudo().search([])
             for customer_class in [*dict(CUSTOMER_CLASSES), False]
