@@ -22,7 +22,7 @@ class CrmDashboard(models.AbstractModel):
         return self.env.user.has_group("sales_team.group_sale_salesman_all_leads")
 
     @api.model
-    def _scope_users(self, user_id=None, team_id=None):
+    def _get_scope_users(self, user_id=None, team_id=None):
         """Users whose figures are shown: the current user unless a manager asks for
         another salesperson or a whole team."""
         if not (user_id or team_id) or (user_id == self.env.uid and not team_id):
@@ -70,7 +70,7 @@ class CrmDashboard(models.AbstractModel):
     @api.model
     def get_tiles(self, user_id=None, team_id=None):
         """The tiles of the dashboard: label, figures and the window action it opens."""
-        users = self._scope_users(user_id, team_id)
+        users = self._get_scope_users(user_id, team_id)
         today = fields.Date.context_today(self)
         week_start = today - timedelta(days=today.weekday())
         week_end = week_start + timedelta(days=6)
@@ -225,13 +225,11 @@ class CrmDashboard(models.AbstractModel):
     # ---------------------------------------------------------------- actions
     @api.model
     def action_export_xlsx(self, user_id=None, team_id=None):
-        """The pipeline analysis workbook of the orders of the dashboard's scope, with
-        the receivables of its customers."""
-        users = self._scope_users(user_id, team_id)
-        return self.env["crm.pipeline.report"].action_export_xlsx(
-            [("user_id", "in", users.ids)],
-            filters_label=self.env._(
-                "Salesperson: %(users)s", users=", ".join(users.mapped("name"))
-            ),
-            receivable_domain=[("user_id", "in", users.ids)],
+        """The download of the Pipeline Analysis workbook of the orders of the
+        dashboard's scope, with the receivables of its customers."""
+        # refuse now, not in the download (the report checks the scope again)
+        self._get_scope_users(user_id, team_id)
+        data = {"user_id": user_id or False, "team_id": team_id or False}
+        return self.env.ref("crm_extension.crm_dashboard_xlsx").report_action(
+            None, data=data, config=False
         )
