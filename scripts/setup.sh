@@ -53,7 +53,7 @@ export PIP_CONSTRAINT="$ROOT/constraints-build.txt"
 
 stamp="$VENV/.crm_extension.stamp"
 want="$( (echo "$ODOO_SRC"; cat "$ODOO_SRC/requirements.txt" "$ROOT/requirements.txt" \
-          "$ROOT/constraints-build.txt") | sha1sum | cut -d' ' -f1)"
+          "$ROOT/requirements-addons.txt" "$ROOT/constraints-build.txt") | sha1sum | cut -d' ' -f1)"
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
     say "Installing Odoo's requirements (from $ODOO_SRC/requirements.txt)"
     # python-ldap only serves auth_ldap and needs LDAP headers to build: left out.
@@ -63,6 +63,8 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
     "${PIP[@]}" --no-deps -e "$ODOO_SRC" --config-settings editable_mode=compat
     say "Installing the project's requirements"
     "${PIP[@]}" -r "$ROOT/requirements.txt"
+    say "Installing the Odoo addons the project depends on (report_xlsx)"
+    "${PIP[@]}" --no-deps -r "$ROOT/requirements-addons.txt"
     echo "$want" > "$stamp"
 fi
 echo "$ODOO_SRC" > "$VENV/.odoo_src"

@@ -1,7 +1,10 @@
 """Shared setup for the report, class and follow-up tests."""
 
+import io
+import json
 from datetime import timedelta
 
+import openpyxl
 from freezegun import freeze_time
 
 from odoo import Command, fields
@@ -206,3 +209,23 @@ def run_list_action(server_action, user, active_ids, active_domain):
         )
         .run()
     )
+
+
+def render_xlsx_action(env, action, user):
+    """The workbook file of the report ``action`` (an export action's result), rendered
+    as ``user`` the way report_xlsx's download does (controllers/main.py): ``data`` and
+    the context come through JSON, the report reads with the user's rights."""
+    assert action["type"] == "ir.actions.report" and action["report_type"] == "xlsx", action
+    data = json.loads(json.dumps(action["data"] or {}))
+    context = json.loads(json.dumps(action.get("context") or {}))
+    data["context"] = context
+    Report = env["ir.actions.report"].with_user(user).with_context(**context)
+    content, report_type = Report._render_xlsx(action["report_name"], None, data=data)
+    assert report_type == "xlsx"
+    return content
+
+
+def read_workbook(content, data_only=True):
+    """The workbook of the xlsx file ``content``: the cached values of its formulas
+    (``data_only``), or the formulas themselves."""
+    return openpyxl.load_workbook(io.BytesIO(content), data_only=data_only)

@@ -2,19 +2,14 @@
 tiles' own domains: seeded records that count, and records that must not (last week,
 another salesperson's, cancelled, not yet due, draft...)."""
 
-import base64
-import io
-import re
 from datetime import timedelta
-
-import openpyxl
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import SQL
 
-from .common_reports import CrmPipelineReportCommon
+from .common_reports import CrmPipelineReportCommon, read_workbook, render_xlsx_action
 
 TILE_KEYS = {
     "new_contacts",
@@ -354,11 +349,8 @@ class TestDashboard(CrmPipelineReportCommon):
     # ---------------------------------------------------------------- export
     def _export(self, user, **scope):
         action = self.env["crm.dashboard"].with_user(user).action_export_xlsx(**scope)
-        self.assertEqual(action["type"], "ir.actions.act_url")
-        attachment_id = int(re.search(r"/web/content/(\d+)", action["url"]).group(1))
-        attachment = self.env["ir.attachment"].browse(attachment_id)
-        data = base64.b64decode(attachment.datas)
-        return openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+        self.assertEqual(action["report_name"], "crm_extension.my_day_xlsx")
+        return read_workbook(render_xlsx_action(self.env, action, user))
 
     @staticmethod
     def _sheet_rows(sheet):

@@ -1,12 +1,14 @@
-import base64
-import io
-
-import openpyxl
-
-from odoo.tests import HttpCase, tagged
+from odoo.tests import tagged
 from odoo.tools import SQL
 
-from .common_reports import CrmPipelineReportCommon, run_list_action
+from odoo.addons.crm_extension.tools.domain_words import describe_domain
+
+from .common_reports import (
+    CrmPipelineReportCommon,
+    read_workbook,
+    render_xlsx_action,
+    run_list_action,
+)
 
 
 @tagged("post_install", "-at_install")
@@ -15,20 +17,14 @@ class TestExportXlsx(CrmPipelineReportCommon):
         Report = self.env["crm.pipeline.report"].with_user(user)
         domain = [("order_id", "in", self.all_orders.ids)] + (domain or [])
         action = Report.action_export_xlsx(domain)
-        self.assertEqual(action["type"], "ir.actions.act_url")
-        return self._action_workbook(action, user, data_only=data_only)
-
-    def _action_workbook(self, action, user, data_only=True):
-        attachment_id = int(action["url"].split("/")[-1].split("?")[0])
-        attachment = self.env["ir.attachment"].with_user(user).browse(attachment_id)
-        data = base64.b64decode(attachment.datas)
-        return openpyxl.load_workbook(io.BytesIO(data), data_only=data_only)
+        self.assertEqual(action["report_name"], "crm_extension.pipeline_xlsx")
+        return read_workbook(render_xlsx_action(self.env, action, user), data_only=data_only)
 
     def _run_list_action(self, user, active_ids, active_domain):
         """The "Export to Excel" action as the list's Actions menu runs it."""
         server_action = self.env.ref("crm_extension.crm_pipeline_report_action_export_xlsx")
         action = run_list_action(server_action, user, active_ids, active_domain)
-        return self._action_workbook(action, user)
+        return read_workbook(render_xlsx_action(self.env, action, user))
 
     def _report_ids(self, orders):
         return (
@@ -185,26 +181,17 @@ class TestExportXlsx(CrmPipelineReportCommon):
         data, _all = self._rows(workbook["Orders"])
         self.assertEqual([row[0] for row in data], [self.orders["O4"].name])
 
-    def test_exports_older_than_a_day_are_vacuumed(self):
-        def export():
-            action = self.env["crm.pipeline.report"].with_user(self.salesman).action_export_xlsx()
-            return self.env["ir.attachment"].browse(int(action["url"].split("/")[-1].split("?")[0]))
-
-        old, fresh = export(), export()
-        other = self.env["ir.attachment"].create(
-            {"name": "old note.xlsx", "raw": b"x", "res_model": "res.partner"}
-        )
-        self.env.flush_all()
-        self.env.cr.execute(
-            "UPDATE ir_attachment SET create_date = now() - interval '25 hours' WHERE id = ANY(%s)",
-            [(old | other).ids],
-        )
-        self.env["ir.attachment"].invalidate_model(["create_date"])
-        removed = self.env["crm.pipeline.report"]._gc_xlsx_exports()
-        self.assertEqual(removed, 1)
-        self.assertFalse(old.exists())
-        self.assertTrue(fresh.exists())
-        self.assertTrue(other.exists(), "only our exports are removed")
+    def test_export_is_a_streamed_report_that_stores_no_file(self):
+        action = self.env["crm.pipeline.report"].with_user(self.salesman).action_export_xlsx()
+        self.assertEqual(action["type"], "ir.actions.report")
+        self.assertEqual(action["report_type"], "xlsx")
+        report = self.env["report.crm_extension.pipeline_xlsx"]
+        self.assertTrue(report.get_workbook_options()["constant_memory"])
+        Attachment = self.env["ir.attachment"].sudo()
+        before = Attachment.search_count([])
+        workbook = read_workbook(render_xlsx_action(self.env, action, self.salesman))
+        self.assertEqual(workbook.sheetnames, ["Summary", "Orders", "Stages"])
+        self.assertEqual(Attachment.search_count([]), before, "no export kept in the filestore")
 
     def test_orders_total_formulas_cover_exactly_the_data_rows(self):
         formulas = self._export(self.sale_manager, data_only=False)["Orders"]
@@ -288,38 +275,16 @@ class TestExportXlsx(CrmPipelineReportCommon):
         self.assertIn(" and (Customer Class is A or Stage is in R New, R Mid)", filters)
         self.assertNotIn("user_id", filters)
         report = self.env["crm.pipeline.report"].with_user(self.sale_manager)
-        text = report.with_context(tz="UTC")._xlsx_describe(
+        text = describe_domain(
+            report.with_context(tz="UTC").env,
+            report,
             [
                 ("lost_reason_id", "!=", False),
                 ("state", "in", ["sale"]),
                 ("date", ">=", "2026-03-01 00:00:00"),
-            ]
+            ],
         )
         self.assertRegex(
             text, r"^Lost Reason is set and Status is Sales Order and Created On >= 03/01/2026 "
         )
-        self.assertEqual(report._xlsx_describe([]), "none")
-
-
-@tagged("post_install", "-at_install")
-class TestExportXlsxTour(HttpCase):
-    def test_export_from_the_cog_menu_of_the_pivot(self):
-        Attachment = self.env["ir.attachment"]
-        domain = [
-            ("res_model", "=", "crm.pipeline.report"),
-            ("mimetype", "=", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-        ]
-        before = Attachment.search(domain)
-        self.start_tour(
-            "/odoo/action-crm_extension.crm_pipeline_report_action",
-            "crm_extension_export_xlsx",
-            login="admin",
-        )
-        exports = Attachment.search(domain) - before
-        self.assertEqual(len(exports), 1)
-        workbook = openpyxl.load_workbook(io.BytesIO(exports.raw))
-        self.assertEqual(workbook.sheetnames, ["Summary", "Orders", "Stages"])
-        filters = workbook["Summary"]["A2"].value
-        # the facet of the action's default filter, as the user saw it
-        self.assertTrue(filters.startswith("Filters: Created On: "), filters)
-        self.assertNotIn("date", filters)
+        self.assertEqual(describe_domain(report.env, report, []), "none")

@@ -2,23 +2,20 @@
 currency writes it, stage times show in hours as well, and the Stage Analysis exports
 its own workbook."""
 
-import base64
-import io
-
-import openpyxl
-
 from odoo.tests import tagged
 
-from .common_reports import CrmPipelineReportCommon, run_list_action
+from .common_reports import (
+    CrmPipelineReportCommon,
+    read_workbook,
+    render_xlsx_action,
+    run_list_action,
+)
 
 
 @tagged("post_install", "-at_install")
 class TestWorkbookTotals(CrmPipelineReportCommon):
     def _workbook(self, action, user, data_only=True):
-        attachment_id = int(action["url"].split("/")[-1].split("?")[0])
-        attachment = self.env["ir.attachment"].with_user(user).browse(attachment_id)
-        data = base64.b64decode(attachment.datas)
-        return openpyxl.load_workbook(io.BytesIO(data), data_only=data_only)
+        return read_workbook(render_xlsx_action(self.env, action, user), data_only=data_only)
 
     def _export(self, user, data_only=True):
         action = (
@@ -104,9 +101,7 @@ class TestWorkbookTotals(CrmPipelineReportCommon):
 @tagged("post_install", "-at_install")
 class TestStageAnalysisExport(CrmPipelineReportCommon):
     def _workbook(self, action, user):
-        attachment_id = int(action["url"].split("/")[-1].split("?")[0])
-        attachment = self.env["ir.attachment"].with_user(user).browse(attachment_id)
-        return openpyxl.load_workbook(io.BytesIO(base64.b64decode(attachment.datas)))
+        return read_workbook(render_xlsx_action(self.env, action, user))
 
     def _stage_rows(self, sheet):
         return {

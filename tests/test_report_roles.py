@@ -1,16 +1,13 @@
 """Each CRM role in the analyses, the dashboard and the Excel exports: nobody sees a
 figure there that the customer card does not show them."""
 
-import base64
-import io
-
 import openpyxl
 
 from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
-from .common_reports import run_list_action
+from .common_reports import read_workbook, render_xlsx_action, run_list_action
 from .test_receivable_report import MEASURES, ReceivableCommon
 
 RECEIVABLE_HEADER = [
@@ -61,12 +58,8 @@ class RolesCommon(ReceivableCommon):
         cls.order_nobody = order(cls.other, cls.env["res.users"], 50.0)
         cls.orders = cls.order_own | cls.order_other | cls.order_nobody
 
-    def _workbook(self, action, user):
-        attachment_id = int(action["url"].split("/")[-1].split("?")[0])
-        attachment = self.env["ir.attachment"].with_user(user).browse(attachment_id)
-        return openpyxl.load_workbook(
-            io.BytesIO(base64.b64decode(attachment.datas)), data_only=True
-        )
+    def _workbook(self, action, user, data_only=True):
+        return read_workbook(render_xlsx_action(self.env, action, user), data_only=data_only)
 
     def _sheet_rows(self, sheet):
         """Header and data rows of a sheet, and its total row."""
@@ -230,9 +223,7 @@ class TestExportRoles(RolesCommon):
 
     def test_receivables_total_formulas_cover_exactly_the_data_rows(self):
         action = self.env["crm.receivable.report"].with_user(self.acc).action_export_xlsx()
-        attachment_id = int(action["url"].split("/")[-1].split("?")[0])
-        raw = self.env["ir.attachment"].with_user(self.acc).browse(attachment_id).raw
-        sheet = openpyxl.load_workbook(io.BytesIO(raw), data_only=False)["Receivables"]
+        sheet = self._workbook(action, self.acc, data_only=False)["Receivables"]
         cached = self._workbook(action, self.acc)["Receivables"]
         # two customers in rows 4-5, the total in row 6
         self.assertEqual(sheet["A6"].value, "Total")

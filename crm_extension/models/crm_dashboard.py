@@ -10,7 +10,9 @@ class CrmDashboard(models.AbstractModel):
 
     Each tile is one ``search_count`` or ``_read_group`` run as the current user (the
     record rules decide what is counted), so the dashboard costs a fixed number of
-    queries whatever the number of records.
+    queries whatever the number of records. Each tile has its method,
+    ``_get_tile_<key>(users)``, listed in order by ``_get_tile_keys``: another module
+    adds a tile by extending both.
     """
 
     _name = "crm.dashboard"
@@ -22,7 +24,7 @@ class CrmDashboard(models.AbstractModel):
         return self.env.user.has_group("sales_team.group_sale_salesman_all_leads")
 
     @api.model
-    def _scope_users(self, user_id=None, team_id=None):
+    def _get_scope_users(self, user_id=None, team_id=None):
         """Users whose figures are shown: the current user unless a manager asks for
         another salesperson or a whole team."""
         if not (user_id or team_id) or (user_id == self.env.uid and not team_id):
@@ -70,46 +72,86 @@ class CrmDashboard(models.AbstractModel):
     @api.model
     def get_tiles(self, user_id=None, team_id=None):
         """The tiles of the dashboard: label, figures and the window action it opens."""
-        users = self._scope_users(user_id, team_id)
+        users = self._get_scope_users(user_id, team_id)
+        tiles = (getattr(self, f"_get_tile_{key}")(users) for key in self._get_tile_keys())
+        return [tile for tile in tiles if tile]
+
+    @api.model
+    def _get_tile_keys(self):
+        """The tiles in display order; ``_get_tile_<key>(users)`` gives each (or None
+        when the user may not see it)."""
+        return [
+            "new_contacts",
+            "new_customers",
+            "open_pipeline",
+            "waiting_customer",
+            "waiting_accounting",
+            "rejected",
+            "activities_today",
+            "activities_overdue",
+            "activities_sla_breached",
+            "customers_overdue",
+            "due_this_week",
+        ]
+
+    @api.model
+    def _prepare_tile_vals(
+        self, key, label, model, domain, amount=None, danger=False, view_mode=None, views=None
+    ):
+        """A tile counting the records of ``model`` in ``domain`` as the user, and the
+        list of them it opens."""
+        return {
+            "key": key,
+            "label": label,
+            "count": self.env[model].search_count(domain),
+            "amount": amount,
+            "amount_display": amount is not None
+            and format_amount(self.env, amount, self.env.company.currency_id),
+            "danger": danger,
+            "res_model": model,
+            "domain": domain,
+            "view_mode": view_mode or "list,form",
+            # [[view id or False, type]] when the tile has views of its own
+            "views": views,
+        }
+
+    @api.model
+    def _get_week_start(self):
         today = fields.Date.context_today(self)
-        week_start = today - timedelta(days=today.weekday())
-        week_end = week_start + timedelta(days=6)
-        week_start_dt = fields.Datetime.to_datetime(week_start)
-        tiles = []
+        return today - timedelta(days=today.weekday())
 
-        def add(key, label, model, domain, amount=None, danger=False, view_mode=None, views=None):
-            tiles.append(
-                {
-                    "key": key,
-                    "label": label,
-                    "count": self.env[model].search_count(domain),
-                    "amount": amount,
-                    "amount_display": amount is not None
-                    and format_amount(self.env, amount, self.env.company.currency_id),
-                    "danger": danger,
-                    "res_model": model,
-                    "domain": domain,
-                    "view_mode": view_mode or "list,form",
-                    # [[view id or False, type]] when the tile has views of its own
-                    "views": views,
-                }
-            )
-            return tiles[-1]
+    @api.model
+    def _may_see_receivables(self):
+        """Receivables only for who may see the customer card's figures: the
+        receivables analysis has the card's numbers and visibility."""
+        return self.env["crm.receivable.report"].has_access("read")
 
-        mine = [("user_id", "in", users.ids)]
-        add(
+    @api.model
+    def _get_tile_new_contacts(self, users):
+        week_start = fields.Datetime.to_datetime(self._get_week_start())
+        return self._prepare_tile_vals(
             "new_contacts",
             self.env._("New contacts this week"),
             "res.partner",
-            mine + [("create_date", ">=", week_start_dt)],
+            [("user_id", "in", users.ids), ("create_date", ">=", week_start)],
         )
-        add(
-            "new_customers",
-            self.env._("New customers this week"),
-            "res.partner",
-            mine + [("create_date", ">=", week_start_dt), ("customer_rank", ">", 0)],
+
+    @api.model
+    def _get_tile_new_customers(self, users):
+        week_start = fields.Datetime.to_datetime(self._get_week_start())
+        domain = [
+            ("user_id", "in", users.ids),
+            ("create_date", ">=", week_start),
+            ("customer_rank", ">", 0),
+        ]
+        return self._prepare_tile_vals(
+            "new_customers", self.env._("New customers this week"), "res.partner", domain
         )
-        open_domain = mine + [
+
+    @api.model
+    def _get_tile_open_pipeline(self, users):
+        open_domain = [
+            ("user_id", "in", users.ids),
             ("state", "!=", "cancel"),
             ("pipeline_stage_id.is_won", "=", False),
             ("pipeline_stage_id.is_lost", "=", False),
@@ -120,7 +162,7 @@ class CrmDashboard(models.AbstractModel):
             [],
             ["weighted_amount:sum"],
         )
-        add(
+        return self._prepare_tile_vals(
             "open_pipeline",
             self.env._("My open pipeline"),
             "sale.order",
@@ -128,49 +170,70 @@ class CrmDashboard(models.AbstractModel):
             amount=weighted or 0.0,
             view_mode="kanban,list,form",
         )
-        add(
+
+    @api.model
+    def _get_tile_waiting_customer(self, users):
+        return self._prepare_tile_vals(
             "waiting_customer",
             self.env._("Quotations waiting for the customer"),
             "sale.order",
-            mine + [("state", "=", "sent")],
+            [("user_id", "in", users.ids), ("state", "=", "sent")],
         )
-        add(
+
+    @api.model
+    def _get_tile_waiting_accounting(self, users):
+        # a draft invoice waits for accounting too (to be posted)
+        domain = [("user_id", "in", users.ids), ("accounting_state", "in", ("requested", "draft"))]
+        return self._prepare_tile_vals(
             "waiting_accounting",
             self.env._("Quotations waiting for accounting"),
             "sale.order",
-            # a draft invoice waits for accounting too (to be posted)
-            mine + [("accounting_state", "in", ("requested", "draft"))],
+            domain,
         )
-        add(
+
+    @api.model
+    def _get_tile_rejected(self, users):
+        return self._prepare_tile_vals(
             "rejected",
             self.env._("Quotations rejected by accounting"),
             "sale.order",
-            mine + [("accounting_state", "=", "rejected")],
+            [("user_id", "in", users.ids), ("accounting_state", "=", "rejected")],
             danger=True,
         )
-        activities = [("user_id", "in", users.ids)]
-        add(
+
+    @api.model
+    def _get_tile_activities_today(self, users):
+        today = fields.Date.context_today(self)
+        return self._prepare_tile_vals(
             "activities_today",
             self.env._("Activities due today"),
             "mail.activity",
-            activities + [("date_deadline", "=", today)],
+            [("user_id", "in", users.ids), ("date_deadline", "=", today)],
         )
+
+    @api.model
+    def _get_tile_activities_overdue(self, users):
         # Odoo's overdue: due before today, in the user's timezone
-        add(
+        today = fields.Date.context_today(self)
+        return self._prepare_tile_vals(
             "activities_overdue",
             self.env._("Overdue activities"),
             "mail.activity",
-            activities + [("date_deadline", "<", today)],
+            [("user_id", "in", users.ids), ("date_deadline", "<", today)],
             danger=True,
         )
+
+    @api.model
+    def _get_tile_activities_sla_breached(self, users):
         # stage-entry activities past their exact due time (possibly today), on records
         # still in the stage that scheduled them; the moment is fixed in the domain, so
         # that the list shows what was counted
-        sla_domain = activities + [
+        sla_domain = [
+            ("user_id", "in", users.ids),
             ("crm_deadline", "<", fields.Datetime.to_string(fields.Datetime.now())),
             ("crm_stage_current", "=", True),
         ]
-        add(
+        return self._prepare_tile_vals(
             "activities_sla_breached",
             self.env._("Stage SLAs breached"),
             "mail.activity",
@@ -181,57 +244,60 @@ class CrmDashboard(models.AbstractModel):
                 [False, "form"],
             ],
         )
-        # receivables only for who may see the customer card's figures; the
-        # receivables analysis has the card's numbers and visibility
-        Receivable = self.env["crm.receivable.report"]
-        if Receivable.has_access("read"):
-            # the card's overdue amount is the sum over its companies' rows
-            late_customers = [
-                partner.id
-                for (partner,) in Receivable._read_group(
-                    [("user_id", "in", users.ids)],
-                    ["partner_id"],
-                    having=[("overdue_amount:sum", ">", 0)],
-                )
-            ]
-            # domains are built before the calls: the translation extractor takes the
-            # strings that follow a _() in the same call for messages
-            late_domain = [("id", "in", late_customers)]
-            due_domain = [
-                ("move_type", "=", "out_invoice"),
-                ("state", "=", "posted"),
-                ("payment_state", "in", ("not_paid", "partial")),
-                ("commercial_partner_id.user_id", "in", users.ids),
-                ("invoice_date_due", ">=", today),
-                ("invoice_date_due", "<=", week_end),
-                # the companies of the card's figures, not every active one
-                ("company_id", "in", self.env["res.partner"]._crm_figure_companies().ids),
-            ]
-            add(
-                "customers_overdue",
-                self.env._("My customers with overdue invoices"),
-                "res.partner",
-                late_domain,
-                danger=True,
+
+    @api.model
+    def _get_tile_customers_overdue(self, users):
+        if not self._may_see_receivables():
+            return None
+        # the card's overdue amount is the sum over its companies' rows
+        late_customers = [
+            partner.id
+            for (partner,) in self.env["crm.receivable.report"]._read_group(
+                [("user_id", "in", users.ids)],
+                ["partner_id"],
+                having=[("overdue_amount:sum", ">", 0)],
             )
-            add(
-                "due_this_week",
-                self.env._("Invoices falling due this week"),
-                "account.move",
-                due_domain,
-            )
-        return tiles
+        ]
+        return self._prepare_tile_vals(
+            "customers_overdue",
+            self.env._("My customers with overdue invoices"),
+            "res.partner",
+            [("id", "in", late_customers)],
+            danger=True,
+        )
+
+    @api.model
+    def _get_tile_due_this_week(self, users):
+        if not self._may_see_receivables():
+            return None
+        today = fields.Date.context_today(self)
+        # domains are built before the calls: the translation extractor takes the
+        # strings that follow a _() in the same call for messages
+        due_domain = [
+            ("move_type", "=", "out_invoice"),
+            ("state", "=", "posted"),
+            ("payment_state", "in", ("not_paid", "partial")),
+            ("commercial_partner_id.user_id", "in", users.ids),
+            ("invoice_date_due", ">=", today),
+            ("invoice_date_due", "<=", self._get_week_start() + timedelta(days=6)),
+            # the companies of the card's figures, not every active one
+            ("company_id", "in", self.env["res.partner"]._crm_figure_companies().ids),
+        ]
+        return self._prepare_tile_vals(
+            "due_this_week",
+            self.env._("Invoices falling due this week"),
+            "account.move",
+            due_domain,
+        )
 
     # ---------------------------------------------------------------- actions
     @api.model
     def action_export_xlsx(self, user_id=None, team_id=None):
-        """The pipeline analysis workbook of the orders of the dashboard's scope, with
-        the receivables of its customers."""
-        users = self._scope_users(user_id, team_id)
-        return self.env["crm.pipeline.report"].action_export_xlsx(
-            [("user_id", "in", users.ids)],
-            filters_label=self.env._(
-                "Salesperson: %(users)s", users=", ".join(users.mapped("name"))
-            ),
-            receivable_domain=[("user_id", "in", users.ids)],
+        """The download of the Pipeline Analysis workbook of the orders of the
+        dashboard's scope, with the receivables of its customers."""
+        # refuse now, not in the download (the report checks the scope again)
+        self._get_scope_users(user_id, team_id)
+        data = {"user_id": user_id or False, "team_id": team_id or False}
+        return self.env.ref("crm_extension.crm_dashboard_xlsx").report_action(
+            None, data=data, config=False
         )

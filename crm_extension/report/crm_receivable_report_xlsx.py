@@ -1,7 +1,7 @@
-from odoo import api, fields, models
+from odoo import models
 from odoo.tools import SQL
 
-from .crm_pipeline_report_xlsx import HEADER_ROW
+from .crm_report_xlsx_common import HEADER_ROW
 
 # (field, kind) of the "Receivables" sheet; labels come from the fields
 RECEIVABLE_COLUMNS = [
@@ -28,58 +28,56 @@ TOTAL_COLUMNS = [
 
 
 class CrmReceivableReport(models.Model):
-    _inherit = "crm.receivable.report"
+    _name = "crm.receivable.report"
+    _inherit = ["crm.receivable.report", "crm.xlsx.export.mixin"]
+    _xlsx_report = "crm_extension.crm_receivable_report_xlsx"
 
-    @api.model
-    def action_export_xlsx(self, domain=None, filters_label=None):
-        """Download the receivables of ``domain`` the user may see."""
-        return self.env["crm.pipeline.report"]._xlsx_sheet_download(
-            self,
+
+class ReportCrmReceivableXlsx(models.AbstractModel):
+    """The Receivables Analysis workbook: the customers whose card shows figures to
+    the user, with the card's figures."""
+
+    _name = "report.crm_extension.receivable_xlsx"
+    _inherit = "report.crm_extension.xlsx_common"
+    _description = "Receivables Analysis Workbook"
+
+    def generate_xlsx_report(self, workbook, data, objs):
+        self._generate_one_sheet(
+            workbook,
+            data,
+            self.env["crm.receivable.report"],
             (self.env._("Receivables"), self.env._("Receivables Analysis")),
-            domain or [],
-            filters_label,
-            self._xlsx_receivables_sheet,
-            self.env._("receivables_analysis_%(date)s.xlsx", date=fields.Date.context_today(self)),
+            self._write_receivables_sheet,
         )
 
-    @api.model
-    def action_export_xlsx_selection(self):
-        """The "Export to Excel" server action of the list: the selected rows, or the
-        current search when the whole of it is selected."""
-        return self.action_export_xlsx(self.env["crm.pipeline.report"]._xlsx_active_domain())
-
-    @api.model
-    def _xlsx_receivables_sheet(self, sheet, domain, fmt):
+    def _write_receivables_sheet(self, sheet, domain, fmt):
         """One row per customer and company of ``domain`` (searched as the user: only
         the customers whose card shows figures to them), largest balance first, and a
         total row.
 
         :returns: number of rows written
         """
-        Pipeline = self.env["crm.pipeline.report"]
-        labels = [
-            self._fields[name].get_description(self.env)["string"]
-            for name, _kind in RECEIVABLE_COLUMNS
-        ]
-        Pipeline._xlsx_header(sheet, labels, fmt, widths={0: 28, 1: 20})
+        Receivable = self.env["crm.receivable.report"]
+        labels = self._get_labels(Receivable, [name for name, _kind in RECEIVABLE_COLUMNS])
+        self._write_header(sheet, labels, fmt, widths={0: 28, 1: 20})
         # one customer per row: a few thousand rows at most, fetched in one query
-        query = self._search(domain, order=self._order)
+        query = Receivable._search(domain, order=Receivable._order)
         rows = self.env.execute_query(
             query.select(
                 SQL.identifier(query.table, "id"),
                 *(SQL.identifier(query.table, name) for name, _kind in RECEIVABLE_COLUMNS),
             )
         )
-        plan = Pipeline._xlsx_column_plan(sheet, RECEIVABLE_COLUMNS, fmt)
-        names = Pipeline._xlsx_names(rows, RECEIVABLE_COLUMNS, model=self)
-        row = Pipeline._xlsx_write_batch(HEADER_ROW, rows, plan, names)
+        plan = self._get_column_plan(sheet, RECEIVABLE_COLUMNS, fmt)
+        names = self._get_m2o_names(Receivable, RECEIVABLE_COLUMNS, rows)
+        row = self._write_batch(HEADER_ROW, rows, plan, names)
         totals = {}
         for col in TOTAL_COLUMNS:
             total = 0.0 if RECEIVABLE_COLUMNS[col][1] == "money" else 0
             for values in rows:
                 total += values[col + 1] or 0
             totals[col] = total
-        Pipeline._xlsx_totals_row(sheet, row, totals, fmt)
+        self._write_totals_row(sheet, row, totals, fmt)
         if rows:
             sheet.autofilter(HEADER_ROW, 0, row, len(RECEIVABLE_COLUMNS) - 1)
         return len(rows)

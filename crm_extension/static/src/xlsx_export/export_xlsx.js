@@ -46,11 +46,12 @@ export class CrmExportXlsx extends Component {
         const label = describeFacets(searchModel.facets);
         ui.block();
         try {
-            const download = await orm.call(searchModel.resModel, "action_export_xlsx", [], {
+            // the workbook's report action (report_xlsx), downloaded by its handler
+            const report = await orm.call(searchModel.resModel, "action_export_xlsx", [], {
                 domain: searchModel.domain,
                 filters_label: label || false,
             });
-            await action.doAction(download);
+            await action.doAction(report);
         } finally {
             ui.unblock();
         }

@@ -17,8 +17,9 @@ registry.category("web_tour.tours").add("crm_extension_export_xlsx", {
             run: "click",
         },
         {
+            // blocked from the click until report_xlsx's download is over
             content: "The export is done when the screen is no longer blocked",
-            trigger: ".o_pivot_view:not(:has(.o-dropdown--menu))",
+            trigger: "body:not(:has(.o_blockUI)) .o_pivot_view:not(:has(.o-dropdown--menu))",
         },
     ],
 });

@@ -1,0 +1,187 @@
+from functools import partial
+
+from xlsxwriter.utility import xl_range
+
+try:
+    from xlsxwriter.utility import datetime_to_excel_datetime
+except ImportError:  # XlsxWriter 3.2+ (newer than Odoo's 3.0.2/3.1.9) made it private
+    from xlsxwriter.utility import _datetime_to_excel_datetime as datetime_to_excel_datetime
+
+from odoo import models
+
+from ..tools.domain_words import describe_domain
+
+HEADER_ROW = 2  # rows 0-1: title and the applied filters
+
+
+class CrmReportXlsxCommon(models.AbstractModel):
+    """What the workbooks of the analyses share: a streaming workbook, its formats,
+    sheets with a title, the filters in words and a frozen header, typed column
+    plans for fast row writing, and totals rows of SUBTOTAL formulas.
+
+    The reports read everything as the user who prints them (``report_xlsx`` renders
+    with ``sudo(False)``): the record rules and the analyses' own scoping apply.
+    """
+
+    _name = "report.crm_extension.xlsx_common"
+    _inherit = "report.report_xlsx.abstract"
+    _description = "Excel Workbook of an Analysis"
+
+    def get_workbook_options(self):
+        # rows are streamed to temporary files: memory does not grow with the rows
+        return {"constant_memory": True, "in_memory": False}
+
+    def _get_objs_for_report(self, docids, data):
+        # the rows come from the domain of ``data``, never from active ids
+        return self.browse()
+
+    # ---------------------------------------------------------------- hooks
+    def _get_report_domain(self, data):
+        """The domain of the rows to write, as the export action put it in ``data``."""
+        return (data or {}).get("domain") or []
+
+    def _get_filters_text(self, data, model, domain):
+        """The line under each title: the filters as the user saw them (the search's
+        facets when the client sent them), else the domain in words."""
+        label = (data or {}).get("filters_label") or describe_domain(self.env, model, domain)
+        return self.env._("Filters: %(filters)s", filters=label)
+
+    # ---------------------------------------------------------------- workbook
+    def _get_formats(self, workbook):
+        """The formats of the workbook by name; amounts in the company currency, its
+        symbol where the currency puts it ("$ 1,000.00", "1.000,00 €")."""
+        currency = self.env.company.currency_id
+        decimals = "." + "0" * currency.decimal_places if currency.decimal_places else ""
+        if currency.position == "before":
+            money = f"[${currency.symbol}] #,##0{decimals}"
+        else:
+            money = f"#,##0{decimals} [${currency.symbol}]"
+        return {
+            "title": workbook.add_format({"bold": True, "font_size": 14}),
+            "filters": workbook.add_format({"italic": True, "font_color": "#555555"}),
+            "header": workbook.add_format(
+                {"bold": True, "bg_color": "#E9ECEF", "bottom": 1, "text_wrap": True}
+            ),
+            "text": None,
+            "date": workbook.add_format({"num_format": "yyyy-mm-dd"}),
+            "int": workbook.add_format({"num_format": "#,##0"}),
+            "float": workbook.add_format({"num_format": "#,##0.00"}),
+            "percent": workbook.add_format({"num_format": "0.0"}),
+            "money": workbook.add_format({"num_format": money}),
+            "total_label": workbook.add_format({"bold": True, "top": 1}),
+            "total_int": workbook.add_format({"bold": True, "top": 1, "num_format": "#,##0"}),
+            "total_money": workbook.add_format({"bold": True, "top": 1, "num_format": money}),
+            "total_float": workbook.add_format({"bold": True, "top": 1, "num_format": "#,##0.00"}),
+            "total_percent": workbook.add_format({"bold": True, "top": 1, "num_format": "0.0"}),
+        }
+
+    def _add_sheet(self, workbook, name, title, filters_text, fmt):
+        """A new sheet with its title, the applied filters and a frozen header row.
+        With ``constant_memory`` each sheet is written row-wise: create the sheets in
+        their display order, then fill each."""
+        sheet = workbook.add_worksheet(name)
+        sheet.write(0, 0, title, fmt["title"])
+        sheet.write(1, 0, filters_text, fmt["filters"])
+        sheet.freeze_panes(HEADER_ROW + 1, 0)
+        return sheet
+
+    def _write_header(self, sheet, labels, fmt, widths=None):
+        for col, label in enumerate(labels):
+            sheet.write(HEADER_ROW, col, label, fmt["header"])
+            sheet.set_column(col, col, (widths or {}).get(col, 16))
+
+    def _get_labels(self, model, names):
+        """The labels of the fields ``names`` of ``model`` in the user's language."""
+        return [model._fields[name].get_description(self.env)["string"] for name in names]
+
+    def _write_totals_row(self, sheet, row, totals, fmt):
+        """A "Total" row under the data rows (which end at ``row``): a SUBTOTAL formula
+        per column of ``totals`` {column: cached value} over exactly the data rows, or
+        a plain 0 when there are none."""
+        first, last = HEADER_ROW + 2, row + 1  # 1-based Excel rows of the data
+        sheet.write(row + 1, 0, self.env._("Total"), fmt["total_label"])
+        for col, total in totals.items():
+            total_fmt = fmt["total_money"] if isinstance(total, float) else fmt["total_int"]
+            if last < first:
+                sheet.write_number(row + 1, col, 0, total_fmt)
+                continue
+            cell_range = xl_range(first - 1, col, last - 1, col)
+            sheet.write_formula(row + 1, col, f"=SUBTOTAL(9,{cell_range})", total_fmt, total)
+
+    # ---------------------------------------------------------------- rows
+    def _get_column_plan(self, sheet, columns, fmt):
+        """How to write the ``columns`` [(field name, kind)] of a row, decided once.
+
+        Per-cell cost dominates large exports (xlsxwriter builds each cell's XML): each
+        column gets its typed writer and format here, dates are converted to Excel
+        serials like ``write_datetime`` does, so that the row loop has no ORM and no
+        per-cell type dispatch. Column ``i`` is ``values[i + 1]`` (``values[0]`` is the
+        row id).
+        """
+        plan = {"texts": [], "m2os": [], "dates": [], "numbers": []}
+        for col, (name, kind) in enumerate(columns):
+            index = col + 1
+            if kind == "text":
+                plan["texts"].append((col, index))
+            elif kind == "m2o":
+                plan["m2os"].append((col, index, name))
+            elif kind == "date":
+                plan["dates"].append((col, index))
+            else:
+                plan["numbers"].append((col, index, fmt[kind]))
+        plan["write_string"] = sheet.write_string
+        plan["write_number"] = sheet.write_number
+        plan["date_fmt"] = fmt["date"]
+        plan["to_serial"] = partial(
+            datetime_to_excel_datetime,
+            date_1904=sheet.date_1904,
+            remove_timezone=sheet.remove_timezone,
+        )
+        return plan
+
+    def _write_batch(self, row, batch, plan, names):
+        """Write the rows of ``batch`` after ``row`` with ``plan``; ``names`` gives the
+        display names of the many2one values by field. Returns the last row written."""
+        write_string, write_number = plan["write_string"], plan["write_number"]
+        to_serial, date_fmt = plan["to_serial"], plan["date_fmt"]
+        texts, dates, numbers = plan["texts"], plan["dates"], plan["numbers"]
+        m2os = [(col, index, names[name]) for col, index, name in plan["m2os"]]
+        for values in batch:
+            row += 1
+            # the order of a row's cells does not matter: xlsxwriter writes the row,
+            # column by column, when the next one starts
+            for col, index in texts:
+                if (value := values[index]) is not None:
+                    write_string(row, col, value)
+            for col, index, labels_by_id in m2os:
+                if value := values[index]:
+                    write_string(row, col, labels_by_id.get(value, ""))
+            for col, index in dates:
+                if value := values[index]:
+                    write_number(row, col, to_serial(value), date_fmt)
+            for col, index, number_fmt in numbers:
+                if (value := values[index]) is not None:
+                    write_number(row, col, value, number_fmt)
+        return row
+
+    def _get_m2o_names(self, model, columns, batch):
+        """Display names of the many2one values of ``batch`` (rows of ``columns`` of
+        ``model``, ``values[0]`` the id) by field, one query per comodel."""
+        names = {}
+        for col, (name, kind) in enumerate(columns, 1):
+            if kind != "m2o":
+                continue
+            ids = {values[col] for values in batch if values[col]}
+            records = self.env[model._fields[name].comodel_name].browse(ids)
+            names[name] = {record.id: record.display_name for record in records}
+        return names
+
+    def _generate_one_sheet(self, workbook, data, model, names, write_sheet):
+        """A workbook of one sheet of ``model``'s rows of the report's domain:
+        ``names`` = (sheet name, title), the filters in words on top,
+        ``write_sheet(sheet, domain, fmt)`` writing the rows."""
+        fmt = self._get_formats(workbook)
+        domain = self._get_report_domain(data)
+        filters_text = self._get_filters_text(data, model, domain)
+        sheet = self._add_sheet(workbook, *names, filters_text, fmt)
+        write_sheet(sheet, domain, fmt)
