@@ -281,7 +281,7 @@ class CrmDashboard(models.AbstractModel):
             ("invoice_date_due", ">=", today),
             ("invoice_date_due", "<=", self._get_week_start() + timedelta(days=6)),
             # the companies of the card's figures, not every active one
-            ("company_id", "in", self.env["res.partner"]._crm_figure_companies().ids),
+            ("company_id", "in", self.env["crm.customer.figures"]._get_companies().ids),
         ]
         return self._prepare_tile_vals(
             "due_this_week",

@@ -103,9 +103,3 @@ class ResPartner(models.Model):
         }
         commercial = self.sudo().browse(partner_ids).commercial_partner_id
         return [("commercial_partner_id", "in", commercial.ids)]
-
-    @api.model
-    def _crm_figure_companies(self):
-        """Deprecated, use ``crm.customer.figures._get_companies()``: kept until
-        models/crm_dashboard.py calls the figures' API."""
-        return self.env["crm.customer.figures"]._get_companies()
