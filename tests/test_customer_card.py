@@ -2,66 +2,13 @@
 
 from datetime import timedelta
 
-from odoo import fields
 from odoo.exceptions import AccessError
-from odoo.tests import new_test_user, tagged, users, warmup
+from odoo.tests import tagged, users, warmup
 
-from odoo.addons.crm_extension.wizards.crm_set_role_wizard import ROLE_GROUPS
-
-from .common import PipelineCommon
+from .common import CardCommon
 
 FIGURES = ("crm_open_balance", "crm_overdue_amount", "crm_overdue_days", "crm_open_invoice_count")
 SEARCHABLE = ("crm_open_balance", "crm_overdue_amount", "crm_overdue_days")
-
-
-class CardCommon(PipelineCommon):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        # export is a read path of the matrix: every user may export
-        role = {
-            name: f"crm_extension.group_crm_{name},base.group_allow_export" for name in ROLE_GROUPS
-        }
-        cls.sp = new_test_user(cls.env, login="card_sp", groups=role["salesperson"])
-        cls.sp2 = new_test_user(cls.env, login="card_sp2", groups=role["salesperson"])
-        cls.mgr = new_test_user(cls.env, login="card_mgr", groups=role["manager"])
-        cls.acc = new_test_user(cls.env, login="card_acc", groups=role["accountant"])
-        cls.plain = new_test_user(
-            cls.env, login="card_plain", groups="base.group_user,base.group_allow_export"
-        )
-        Partner = cls.env["res.partner"]
-        cls.own = Partner.create({"name": "Own Ltd", "is_company": True, "user_id": cls.sp.id})
-        cls.own_contact = Partner.create({"name": "Own Contact", "parent_id": cls.own.id})
-        cls.other = Partner.create({"name": "Other Ltd", "is_company": True, "user_id": cls.sp2.id})
-        today = fields.Date.today()
-        cls.today = today
-
-        def invoice(partner, amount, due_days_ago, user):
-            return cls._create_invoice_one_line(
-                price_unit=amount,
-                tax_ids=[],
-                partner_id=partner,
-                invoice_date=today - timedelta(days=due_days_ago),
-                invoice_date_due=today - timedelta(days=due_days_ago),
-                invoice_user_id=user,
-                post=True,
-            )
-
-        cls.own_overdue = invoice(cls.own_contact, 1000.0, 45, cls.sp2)
-        cls.own_not_due = invoice(cls.own, 500.0, -10, cls.sp2)
-        cls.other_overdue = invoice(cls.other, 700.0, 95, cls.sp2)
-        cls.env["account.payment.register"].with_context(
-            active_model="account.move", active_ids=cls.own_overdue.ids
-        ).create({"amount": 400.0, "payment_date": today})._create_payments()
-        cls.vendor_bill = cls._create_invoice_one_line(
-            move_type="in_invoice", price_unit=300.0, tax_ids=[], partner_id=cls.own, post=True
-        )
-        cls.own_payment = cls.env["account.payment"].search(
-            [("partner_id", "=", cls.own_contact.id)]
-        ) or cls.env["account.payment"].search([("partner_id", "=", cls.own.id)])
-        cls.other_payment = cls.env["account.payment"].create(
-            {"partner_id": cls.other.id, "partner_type": "customer", "amount": 10.0}
-        )
 
 
 @tagged("post_install", "-at_install")
@@ -308,11 +255,11 @@ class TestCardQueryCount(CardCommon):
         partners.invalidate_recordset()
         partners.read(list(FIGURES))
 
-    @users("card_acc")
+    @users("crm_acc")
     @warmup
     def test_figures_cost_the_same_for_1_and_80_customers(self):
         Partner = self.env["res.partner"]
-        with self.assertQueryCount(card_acc=6):
+        with self.assertQueryCount(crm_acc=6):
             self._read_figures(Partner.browse(self.own.id))
-        with self.assertQueryCount(card_acc=6):
+        with self.assertQueryCount(crm_acc=6):
             self._read_figures(Partner.browse((self.own | self.other | self.many).ids))

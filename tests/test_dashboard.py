@@ -14,7 +14,7 @@ from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import SQL
 
-from .common_reports import CrmPipelineReportCommon
+from .common import CrmPipelineReportCommon
 
 TILE_KEYS = {
     "new_contacts",
@@ -40,7 +40,7 @@ class TestDashboard(CrmPipelineReportCommon):
         # the receivable tiles need a CRM role, like the figures of the customer card
         cls.salesman.group_ids += crm_salesperson
         cls.salesman_2.group_ids += crm_salesperson
-        cls.sale_manager.group_ids += cls.env.ref("crm_extension.group_crm_manager")
+        cls.sales_manager.group_ids += cls.env.ref("crm_extension.group_crm_manager")
         # outside the team below: nothing of theirs counts for the others
         cls.salesman_3 = new_test_user(
             cls.env,
@@ -55,7 +55,7 @@ class TestDashboard(CrmPipelineReportCommon):
             .create(
                 {
                     "name": "R Team",
-                    "user_id": cls.sale_manager.id,
+                    "user_id": cls.sales_manager.id,
                     "member_ids": [Command.set((cls.salesman | cls.salesman_2).ids)],
                 }
             )
@@ -105,7 +105,7 @@ class TestDashboard(CrmPipelineReportCommon):
             (cls.salesman, 1, None),
             (cls.salesman_2, 0, None),
             (cls.salesman_2, -3, an_hour_ago),
-            (cls.sale_manager, 0, None),
+            (cls.sales_manager, 0, None),
             (cls.salesman_3, -1, an_hour_ago),
         ):
             Activity.create(
@@ -255,18 +255,19 @@ class TestDashboard(CrmPipelineReportCommon):
 
     def test_manager_viewing_a_salesperson_tiles_equal_sql(self):
         counts, _weighted = self._assert_tiles_equal_sql(
-            self.sale_manager, self.salesman.ids, user_id=self.salesman.id
+            self.sales_manager, self.salesman.ids, user_id=self.salesman.id
         )
         self.assertEqual(counts, {k: t["count"] for k, t in self._tiles(self.salesman).items()})
         self._assert_tiles_equal_sql(
-            self.sale_manager, self.salesman_2.ids, user_id=self.salesman_2.id
+            self.sales_manager, self.salesman_2.ids, user_id=self.salesman_2.id
         )
 
     def test_manager_viewing_the_team_tiles_equal_sql(self):
         team_users = self._team_user_ids(self.team)
-        self.assertEqual(team_users, set((self.salesman | self.salesman_2 | self.sale_manager).ids))
+        members = self.salesman | self.salesman_2 | self.sales_manager
+        self.assertEqual(team_users, set(members.ids))
         counts, weighted = self._assert_tiles_equal_sql(
-            self.sale_manager, team_users, team_id=self.team.id
+            self.sales_manager, team_users, team_id=self.team.id
         )
         # O4, EUR order, O3; salesman 3's sent order is not in the team
         self.assertEqual(counts["open_pipeline"], 3)
@@ -275,7 +276,7 @@ class TestDashboard(CrmPipelineReportCommon):
         self.assertEqual(counts["customers_overdue"], 2)
         self.assertAlmostEqual(weighted, 140.0 + 300 * 0.5)
         # the manager's own day: only the activity of today
-        own, _weighted = self._assert_tiles_equal_sql(self.sale_manager, self.sale_manager.ids)
+        own, _weighted = self._assert_tiles_equal_sql(self.sales_manager, self.sales_manager.ids)
         self.assertEqual(own["activities_today"], 1)
         self.assertEqual(own["open_pipeline"], 0)
 
@@ -323,7 +324,7 @@ class TestDashboard(CrmPipelineReportCommon):
         scopes = self.env["crm.dashboard"].with_user(self.salesman).get_scopes()
         self.assertEqual([s["key"] for s in scopes], ["me"])
         keys = [
-            s["key"] for s in self.env["crm.dashboard"].with_user(self.sale_manager).get_scopes()
+            s["key"] for s in self.env["crm.dashboard"].with_user(self.sales_manager).get_scopes()
         ]
         self.assertIn(f"team_{self.team.id}", keys)
         self.assertIn(f"user_{self.salesman.id}", keys)
@@ -445,10 +446,10 @@ class TestDashboard(CrmPipelineReportCommon):
 
     def test_manager_export_of_a_salesperson_and_the_team_equals_sql(self):
         self._assert_export_equals_sql(
-            self.sale_manager, self.salesman.ids, user_id=self.salesman.id
+            self.sales_manager, self.salesman.ids, user_id=self.salesman.id
         )
         _workbook, orders = self._assert_export_equals_sql(
-            self.sale_manager, self._team_user_ids(self.team), team_id=self.team.id
+            self.sales_manager, self._team_user_ids(self.team), team_id=self.team.id
         )
         self.assertEqual(len(orders), 7)  # and not salesman 3's nor O6 (nobody's)
 

@@ -6,7 +6,7 @@ import openpyxl
 from odoo.tests import HttpCase, tagged
 from odoo.tools import SQL
 
-from .common_reports import CrmPipelineReportCommon, run_list_action
+from .common import CrmPipelineReportCommon, run_list_action
 
 
 @tagged("post_install", "-at_install")

@@ -9,7 +9,7 @@ import openpyxl
 
 from odoo.tests import tagged
 
-from .common_reports import CrmPipelineReportCommon, run_list_action
+from .common import CrmPipelineReportCommon, run_list_action
 
 
 @tagged("post_install", "-at_install")

@@ -13,7 +13,7 @@ from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
-from .test_customer_card import CardCommon
+from .common import CardCommon
 
 # context keys a client can send to keep a change out of the chatter
 QUIET_CONTEXTS = (

@@ -9,7 +9,7 @@ from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import SQL
 
-from .test_customer_card import CardCommon
+from .common import CardCommon
 
 SALESPERSON = "crm_extension.group_crm_salesperson"
 MANAGER = "crm_extension.group_crm_manager"
@@ -286,9 +286,6 @@ class TestDerivedScope(CardCommon):
         cls.branch = cls.company.child_ids
         cls.env.user.company_ids |= cls.branch
         cls.sp.company_ids |= cls.branch
-        cls.native_sales = new_test_user(
-            cls.env, login="derived_native_sales", groups="sales_team.group_sale_salesman"
-        )
         Partner = cls.env["res.partner"]
         cls.mine = Partner.create(
             {"name": "Derived Mine", "is_company": True, "customer_rank": 1, "user_id": cls.sp.id}
@@ -368,7 +365,7 @@ class TestDerivedScope(CardCommon):
         self.assertEqual(bought(self.acc, self.company), self.theirs)
         self.assertEqual(bought(self.sp2), self.theirs)
         # who may not read the figures learns nothing: the field is theirs no more
-        for user in (self.plain, self.native_sales):
+        for user in (self.plain, self.salesman):
             with self.subTest(user=user.login), self.assertRaises(AccessError):
                 bought(user)
 
@@ -380,7 +377,7 @@ class TestDerivedScope(CardCommon):
             (self.mgr, self.theirs, yesterday),
             (self.sp, self.theirs, False),
             (self.plain, self.theirs, False),
-            (self.native_sales, self.theirs, False),
+            (self.salesman, self.theirs, False),
             (self.plain, self.mine, False),
         ):
             with self.subTest(user=user.login, partner=partner.name):
@@ -472,7 +469,7 @@ class TestDerivedScope(CardCommon):
             "order": lambda record, Partner: Partner.search([], order="crm_customer_class"),
             "raw": lambda record, Partner: record.read(["crm_customer_class_company"]),
         }
-        for user in (self.plain, self.native_sales):
+        for user in (self.plain, self.salesman):
             for path, call in calls.items():
                 with self.subTest(user=user.login, path=path), self.assertRaises(AccessError):
                     call(self.theirs.with_user(user), self.env["res.partner"].with_user(user))
