@@ -30,6 +30,7 @@ class TestReceivableFigures(ReceivableCommon):
             for name, value in values.items():
                 with self.subTest(partner=pid, measure=name):
                     self.assertAlmostEqual(report[pid][name], value)
+        self.assertAlmostEqual(self.own.credit, self.OWN_BALANCE, msg="native credit agrees")
         own = report[self.own.id]
         # every bucket holds something, and the hand-computed figures of the seed
         self.assertAlmostEqual(own["aging_not_due"], 11 + 13)
@@ -37,6 +38,13 @@ class TestReceivableFigures(ReceivableCommon):
         self.assertAlmostEqual(own["aging_31_60"], 23 + 29 + 600)
         self.assertAlmostEqual(own["aging_61_90"], 31 + 37)
         self.assertAlmostEqual(own["aging_90_plus"], 41 + 43)
+        self.assertAlmostEqual(own["open_balance"], self.OWN_BALANCE)
+        self.assertAlmostEqual(own["overdue_amount"], self.OWN_BALANCE - 11 - 13)
+        other = report[self.other.id]
+        self.assertAlmostEqual(other["open_balance"], self.OTHER_BALANCE)
+        self.assertAlmostEqual(other["overdue_amount"], 700.0)
+        self.assertAlmostEqual(other["aging_90_plus"], 700.0)
+        self.assertEqual(other["open_invoice_count"], 2)
         # invoices, not the credit note: 10 due on the company and the contact's one
         self.assertEqual(own["open_invoice_count"], 11)
 
@@ -48,19 +56,22 @@ class TestReceivableFigures(ReceivableCommon):
                 with self.subTest(partner=partner.name, measure=name):
                     self.assertAlmostEqual(report[partner][name], card[card_field])
         self.assertEqual(report[self.own]["overdue_days"], 200)
+        self.assertEqual(report[self.other]["overdue_days"], 95)
+        self.assertAlmostEqual(report[self.own]["open_balance"], self.OWN_BALANCE)
+        self.assertAlmostEqual(report[self.other]["open_balance"], self.OTHER_BALANCE)
 
     def test_groupings_by_salesperson_class_and_company(self):
         self.other.sudo().crm_customer_class_company = "A"
         by_user = self._report(self.acc, groupby=("user_id",), measures=("open_balance",))
-        self.assertAlmostEqual(by_user[self.sp]["open_balance"], self.own.credit)
+        self.assertAlmostEqual(by_user[self.sp]["open_balance"], self.OWN_BALANCE)
         self.assertAlmostEqual(by_user[self.sp2]["open_balance"], 1000.0)
         by_class = self._report(self.acc, groupby=("customer_class",), measures=("open_balance",))
         self.assertAlmostEqual(by_class["A"]["open_balance"], 1000.0)
-        self.assertAlmostEqual(by_class[False]["open_balance"], self.own.credit)
+        self.assertAlmostEqual(by_class[False]["open_balance"], self.OWN_BALANCE)
         by_company = self._report(self.acc, groupby=("company_id",), measures=("open_balance",))
         self.assertEqual(list(by_company), [self.env.company])
         self.assertAlmostEqual(
-            by_company[self.env.company]["open_balance"], self.own.credit + 1000.0
+            by_company[self.env.company]["open_balance"], self.OWN_BALANCE + self.OTHER_BALANCE
         )
 
     def test_a_fully_paid_invoice_leaves_the_analysis(self):
@@ -95,18 +106,19 @@ class TestReceivableVisibility(ReceivableCommon):
             self.acc: {self.own, self.other},
             self.billing_only: {self.own, self.other},
         }
+        balances = {self.own: self.OWN_BALANCE, self.other: self.OTHER_BALANCE}
         for user, partners in expectations.items():
             with self.subTest(user=user.login):
                 report = self._report(user, measures=("open_balance",))
                 self.assertEqual(set(report), partners)
                 for partner in partners:
+                    self.assertAlmostEqual(report[partner]["open_balance"], balances[partner])
                     self.assertAlmostEqual(
-                        report[partner]["open_balance"],
-                        partner.with_user(user).crm_open_balance,
+                        partner.with_user(user).crm_open_balance, balances[partner]
                     )
                 # and the card shows nothing of the customers the analysis hides
                 for partner in (self.own | self.other) - self.env["res.partner"].union(*partners):
-                    self.assertFalse(partner.with_user(user).crm_open_balance)
+                    self.assertEqual(partner.with_user(user).crm_open_balance, 0.0)
 
     def test_users_without_a_crm_role_see_no_row(self):
         for user in (self.plain, self.salesman):
@@ -149,7 +161,7 @@ class TestReceivableVisibility(ReceivableCommon):
         )
         rows = Report.search([("partner_id", "=", self.own.id)])
         self.assertEqual(rows.company_id, self.env.company)
-        self.assertAlmostEqual(sum(rows.mapped("open_balance")), self.own.credit)
+        self.assertAlmostEqual(sum(rows.mapped("open_balance")), self.OWN_BALANCE)
         for user in (self.acc, self.sp):
             with self.subTest(user=user.login):
                 in_b = self._report(user, company=company_b)

@@ -156,7 +156,10 @@ class TestBillingOrderRules(BridgeCommon):
         self.assertEqual(
             self.sent.accounting_state, "draft"
         )  # review mode: a draft invoice, to post
-        self.assertTrue(self.sent.invoice_ids)
+        invoice = self.sent.invoice_ids
+        self.assertEqual(len(invoice), 1)
+        self.assertEqual(invoice.state, "draft")
+        self.assertEqual(invoice.amount_untaxed, 100.0)
 
     def test_billing_salesperson_rejects_through_the_queue(self):
         action = self.sent.with_user(self.billing).action_accounting_reject()

@@ -327,7 +327,7 @@ class TestDerivedScope(CardCommon):
             )
         )
         cls._age(cls.pair, 200)
-        cls.env["res.partner"]._crm_compute_customer_classes(cls.today)
+        cls.env["res.partner"]._cron_compute_customer_classes()
 
     @classmethod
     def _age(cls, partners, days):
@@ -425,8 +425,6 @@ class TestDerivedScope(CardCommon):
         stale.sudo().crm_customer_class_company = "A"
         self._age(stale, 200)
         customers = self.pair | stale
-        cron = self.env["res.partner"].sudo()._crm_followup_due(customers.ids)
-        self.assertIn(stale.id, cron)
         for user, visible in (
             (self.sp2, self.theirs | stale),
             (self.mgr, customers),
@@ -437,10 +435,16 @@ class TestDerivedScope(CardCommon):
             with self.subTest(user=user.login):
                 Partner = self.env["res.partner"].with_user(user)
                 due = Partner.search([("id", "in", customers.ids), ("crm_followup_due", "=", True)])
-                self.assertEqual(set(due.ids), set(cron) & set(visible.ids))
+                # mine and theirs were in contact within their windows: stale only
+                self.assertEqual(due, stale & visible)
                 self.assertEqual(
                     due, customers.with_user(user).filtered("crm_followup_due"), "field = filter"
                 )
+        # and the nightly job picks the same: it reminds stale's owner, nobody else here
+        reminded = self.env["res.partner"]._cron_create_followup_activities()
+        reminded = reminded.filtered(lambda a: a.res_id in customers.ids)
+        self.assertEqual(reminded.mapped("res_id"), stale.ids)
+        self.assertEqual(reminded.user_id, self.sp2)
 
     # ------------------------------------------------------------ classes
     def test_classes_are_per_company(self):
@@ -578,7 +582,7 @@ class TestDerivedScope(CardCommon):
             [self.theirs.id],
         )
         self.env["res.partner"].invalidate_model()
-        self.env["res.partner"]._crm_compute_customer_classes(self.today)
+        self.env["res.partner"]._cron_compute_customer_classes()
         self.assertEqual(self.theirs.with_user(self.mgr).crm_customer_class, "A")
 
     def test_analyses_show_the_class_where_the_card_does(self):
