@@ -85,6 +85,12 @@ class CrmCommon(AccountTestInvoicingCommon):
         cls.plain = user("crm_plain", "base.group_user" + export)
 
     @classmethod
+    def _let_test_user_configure(cls):
+        """Make the test user (an accountant) a CRM administrator too: it sets up the
+        stages and lost reasons of the test."""
+        cls.env.user.group_ids += cls.env.ref("crm_extension.group_crm_admin")
+
+    @classmethod
     def _customer(cls, name, **vals):
         return cls.env["res.partner"].create(
             {"name": name, "is_company": True, "customer_rank": 1, **vals}
@@ -132,8 +138,7 @@ class PipelineCommon(CrmCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        # the test user of AccountTestInvoicingCommon is an accountant; it configures too
-        cls.env.user.group_ids += cls.env.ref("crm_extension.group_crm_admin")
+        cls._let_test_user_configure()
         # the name tests/test_bridge.py knows salesman_2 by (one user, two names until
         # that module is moved onto the tree's names)
         cls.other_salesman = cls.salesman_2
