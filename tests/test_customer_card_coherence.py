@@ -14,7 +14,7 @@ from odoo import Command
 from odoo.tests import tagged
 from odoo.tools import SQL
 
-from .test_customer_card import CardCommon
+from .common import CardCommon
 
 
 class CoherenceCommon(CardCommon):
@@ -39,15 +39,8 @@ class CoherenceCommon(CardCommon):
         )
 
         def move(partner, amount, move_type="out_invoice", days_ago=0, user=None):
-            return cls._create_invoice_one_line(
-                move_type=move_type,
-                price_unit=amount,
-                tax_ids=[],
-                partner_id=partner,
-                invoice_date=today - timedelta(days=days_ago),
-                invoice_date_due=today - timedelta(days=days_ago),
-                invoice_user_id=user or cls.sp2,
-                post=True,
+            return cls._invoice(
+                partner, amount, days_ago, move_type=move_type, invoice_user_id=user or cls.sp2
             )
 
         cls.own_refund = move(cls.own, 200.0, "out_refund", days_ago=5)

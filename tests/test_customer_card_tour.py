@@ -1,18 +1,14 @@
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
 
-from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+from .common import CrmCommon
 
 
 @tagged("post_install", "-at_install")
-class TestCustomerCardTour(AccountTestInvoicingCommon, HttpCase):
+class TestCustomerCardTour(CrmCommon, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        role = "crm_extension.group_crm_{}"
-        cls.roles = {
-            name: new_test_user(cls.env, login=f"tour_{name}", groups=role.format(name))
-            for name in ("salesperson", "manager", "accountant")
-        }
+        cls.roles = {"salesperson": cls.sp, "manager": cls.mgr, "accountant": cls.acc}
         cls.customer = cls.env["res.partner"].create(
             {
                 "name": "Card Tour Customer",

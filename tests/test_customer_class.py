@@ -5,7 +5,7 @@ from psycopg2 import IntegrityError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from .common_reports import CrmReportCommon
+from .common import CrmReportCommon
 
 
 @tagged("post_install", "-at_install")

@@ -15,10 +15,10 @@ class TestDashboardBridgeTiles(BridgeCommon):
         super().setUpClass()
         cls.order_a = cls._quotation()
         cls.order_b = cls._quotation()
-        cls.order_c = cls._quotation(user=cls.other_salesman)
+        cls.order_c = cls._quotation(user=cls.salesman_2)
         cls.draft = cls._quotation()  # never sent: in no bridge tile
         (cls.order_a | cls.order_b).with_user(cls.salesman).action_send_to_accounting()
-        cls.order_c.with_user(cls.other_salesman).action_send_to_accounting()
+        cls.order_c.with_user(cls.salesman_2).action_send_to_accounting()
         cls._reject(cls.order_b, "Wrong VAT number")
 
     @classmethod
@@ -51,7 +51,7 @@ class TestDashboardBridgeTiles(BridgeCommon):
 
     def test_salespeople_see_their_own_orders(self):
         self._assert_tiles(self.salesman, self.order_a, self.order_b)
-        self._assert_tiles(self.other_salesman, self.order_c, self.env["sale.order"])
+        self._assert_tiles(self.salesman_2, self.order_c, self.env["sale.order"])
 
     def test_the_rejected_tile_is_red(self):
         tiles = self.env["crm.dashboard"].with_user(self.salesman).get_tiles()

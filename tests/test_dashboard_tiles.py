@@ -16,11 +16,11 @@ class TestMyDayActivityTiles(PipelineCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        (cls.salesman | cls.other_salesman | cls.leader).tz = "Europe/Brussels"
+        (cls.salesman | cls.salesman_2 | cls.leader).tz = "Europe/Brussels"
         with freeze_time(NOW):
             # in First call: its call is due at 10:15 today (UTC)
             cls.order = cls._quotation()
-            cls.other_order = cls._quotation(user=cls.other_salesman)
+            cls.other_order = cls._quotation(user=cls.salesman_2)
             # kept open when the order left First call: not a breach of its stage
             cls.stage_first_call.activity_on_exit = "keep"
             cls.moved = cls._quotation()

@@ -5,7 +5,7 @@ The test database has no demo data: the demo file is loaded here, in the test's
 transaction, exactly as an install with demo data loads it."""
 
 from odoo.tests import TransactionCase, tagged
-from odoo.tools import convert_file
+from odoo.tools import SQL, convert_file
 
 from odoo.addons.crm_extension.models.crm_demo import DEALS
 
@@ -49,7 +49,18 @@ class TestDemoStory(TransactionCase):
         )
         self.assertEqual(won, sum(1 for deal in DEALS if deal[5] == "won"))
         self.assertEqual(lost, sum(1 for deal in DEALS if deal[5] == "lost"))
+        # the revenue of the won deals, from the orders and the stages they are in
+        [(won_revenue,)] = self.env.execute_query(
+            SQL(
+                """SELECT COALESCE(SUM(so.amount_untaxed), 0)
+                     FROM sale_order so
+                     JOIN crm_pipeline_stage st ON st.id = so.pipeline_stage_id
+                    WHERE so.id = ANY(%s) AND st.is_won""",
+                self.orders.ids,
+            )
+        )
         self.assertGreater(revenue, 0)
+        self.assertAlmostEqual(revenue, float(won_revenue))
         self.assertAlmostEqual(conversion, 100.0 * won / (won + lost))
         months = Report._read_group([*domain, ("nbr_won", "=", 1)], ["date_closed:month"])
         self.assertGreaterEqual(len(months), 4, "won deals close over several months")

@@ -3,7 +3,7 @@ from odoo.tools import SQL
 
 from odoo.addons.crm_extension.tools.domain_words import describe_domain
 
-from .common_reports import (
+from .common import (
     CrmPipelineReportCommon,
     read_workbook,
     render_xlsx_action,

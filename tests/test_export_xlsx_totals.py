@@ -4,7 +4,7 @@ its own workbook."""
 
 from odoo.tests import tagged
 
-from .common_reports import (
+from .common import (
     CrmPipelineReportCommon,
     read_workbook,
     render_xlsx_action,

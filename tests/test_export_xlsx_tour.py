@@ -4,7 +4,7 @@ from odoo.tests import HttpCase, tagged
 
 from odoo.addons.crm_extension.report.crm_pipeline_report_xlsx import ReportCrmPipelineXlsx
 
-from .common_reports import read_workbook
+from .common import read_workbook
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -3,7 +3,7 @@ from datetime import timedelta
 from odoo import Command, fields
 from odoo.tests import tagged
 
-from .common_reports import CrmReportCommon
+from .common import CrmReportCommon
 
 
 @tagged("post_install", "-at_install")

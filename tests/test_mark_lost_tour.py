@@ -1,11 +1,18 @@
 import json
 import logging
 
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
+
+from .common import CrmCommon
 
 
 @tagged("post_install", "-at_install")
-class TestMarkLostTour(HttpCase):
+class TestMarkLostTour(CrmCommon, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._let_test_user_configure()
+
     def test_drag_to_lost_asks_the_reason_and_moves_the_card(self):
         Stage = self.env["crm.pipeline.stage"]
         Stage.search([("scope", "=", "order")]).active = False
@@ -16,31 +23,31 @@ class TestMarkLostTour(HttpCase):
             ]
         )
         reason = self.env["crm.pipeline.lost.reason"].create({"name": "Lost Tour Reason"})
-        salesman = new_test_user(
-            self.env, login="lost_tour_sp", groups="crm_extension.group_crm_salesperson"
-        )
         customer = self.env["res.partner"].create({"name": "Lost Tour Kitchens"})
-        order = self.env["sale.order"].create({"partner_id": customer.id, "user_id": salesman.id})
+        order = self.env["sale.order"].create({"partner_id": customer.id, "user_id": self.sp.id})
         self.start_tour(
             "/odoo/action-crm_extension.sale_order_action_pipeline",
             "crm_extension_mark_lost_by_drag",
-            login="lost_tour_sp",
+            login=self.sp.login,
         )
         self.assertEqual(order.pipeline_stage_id.name, "Lost Tour Lost")
         self.assertEqual(order.pipeline_lost_reason_id, reason)
 
 
 @tagged("post_install", "-at_install")
-class TestLostReasonAnswer(HttpCase):
+class TestLostReasonAnswer(CrmCommon, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._let_test_user_configure()
+
     def test_a_move_to_lost_without_reason_is_answered_without_error_in_the_log(self):
         Stage = self.env["crm.pipeline.stage"]
         lost = Stage.create({"name": "Log Lost", "scope": "order", "is_lost": True})
-        new_test_user(self.env, login="lost_log_sp", groups="crm_extension.group_crm_salesperson")
-        user = self.env["res.users"].search([("login", "=", "lost_log_sp")])
         customer = self.env["res.partner"].create({"name": "Lost Log Customer"})
-        order = self.env["sale.order"].create({"partner_id": customer.id, "user_id": user.id})
+        order = self.env["sale.order"].create({"partner_id": customer.id, "user_id": self.sp.id})
         stage = order.pipeline_stage_id
-        self.authenticate("lost_log_sp", "lost_log_sp")
+        self.authenticate(self.sp.login, self.sp.login)
         payload = {
             "jsonrpc": "2.0",
             "method": "call",

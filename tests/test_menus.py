@@ -1,6 +1,8 @@
 """Every role reaches the screens the README gives it from the menu (and only those)."""
 
-from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tests import tagged
+
+from .common import CrmCommon
 
 SALES = [
     "crm_extension.crm_dashboard_menu",
@@ -30,21 +32,17 @@ NATIVE_SALES_REPORTS = [
 
 
 @tagged("post_install", "-at_install")
-class TestMenusPerRole(TransactionCase):
+class TestMenusPerRole(CrmCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-
-        def user(login, groups):
-            return new_test_user(cls.env, login=login, groups=groups)
-
         cls.users = {
-            "salesperson": user("menu_sp", "crm_extension.group_crm_salesperson"),
-            "manager": user("menu_mgr", "crm_extension.group_crm_manager"),
-            "accountant": user("menu_acc", "crm_extension.group_crm_accountant"),
-            "admin": user("menu_admin", "crm_extension.group_crm_admin"),
-            "billing": user("menu_billing", "account.group_account_invoice"),
-            "plain_salesman": user("menu_native_sp", "sales_team.group_sale_salesman"),
+            "salesperson": cls.sp,
+            "manager": cls.mgr,
+            "accountant": cls.acc,
+            "admin": cls.crm_admin,
+            "billing": cls.billing_only,
+            "plain_salesman": cls.salesman,
         }
 
     def _visible(self, role):

@@ -21,7 +21,7 @@ first day of the week and the days the same in any time zone within ±11 hours.
 from odoo.tests import tagged
 from odoo.tools import SQL
 
-from .common_reports import CrmPipelineReportCommon
+from .common import CrmPipelineReportCommon
 
 
 @tagged("post_install", "-at_install")
@@ -70,7 +70,7 @@ class TestPipelineDimensions(CrmPipelineReportCommon):
 
     # ------------------------------------------------------------------ helpers
     def _report(self, groupby, model="crm.pipeline.report"):
-        Report = self.env[model].with_user(self.sale_manager)
+        Report = self.env[model].with_user(self.sales_manager)
         measures = (
             ["nbr_quotations:sum", "amount_untaxed:sum", "revenue:sum"]
             if model == "crm.pipeline.report"

@@ -168,7 +168,10 @@ class TestStageMoves(PipelineCommon):
         tracked = order.sudo().message_ids.tracking_value_ids.filtered(
             lambda t: t.field_id.name == "pipeline_stage_id"
         )
-        self.assertTrue(tracked)
+        self.assertEqual(
+            (tracked.old_value_integer, tracked.new_value_integer),
+            (self.stage_first_call.id, self.stage_measure.id),
+        )
 
     def test_moves_are_logged_in_batch(self):
         orders = self._quotation() | self._quotation() | self._quotation()

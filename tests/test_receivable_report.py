@@ -1,24 +1,10 @@
 """Receivables analysis: the aging of the customer card per customer, for each role."""
 
-from datetime import timedelta
-
-from odoo import fields
 from odoo.exceptions import AccessError
-from odoo.tests import new_test_user, tagged
-from odoo.tools import SQL
+from odoo.tests import tagged
 
-from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+from .common import ReceivableCommon
 
-MEASURES = (
-    "open_balance",
-    "overdue_amount",
-    "aging_not_due",
-    "aging_1_30",
-    "aging_31_60",
-    "aging_61_90",
-    "aging_90_plus",
-    "open_invoice_count",
-)
 # report measure -> the customer card field showing the same figure
 CARD_FIELDS = {
     "open_balance": "crm_open_balance",
@@ -33,116 +19,6 @@ CARD_FIELDS = {
 }
 
 
-class ReceivableCommon(AccountTestInvoicingCommon):
-    """Two customers with open invoices due in every aging bucket.
-
-    ``own`` (salesperson ``sp``, invoices on the company and on a contact, one partly
-    paid, one refund) and ``other`` (salesperson ``sp2``); ``paid`` has only a paid
-    invoice and so no row.
-    """
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-
-        def user(login, groups):
-            return new_test_user(cls.env, login=login, groups=groups)
-
-        cls.sp = user("rec_sp", "crm_extension.group_crm_salesperson")
-        cls.sp2 = user("rec_sp2", "crm_extension.group_crm_salesperson")
-        cls.mgr = user("rec_mgr", "crm_extension.group_crm_manager")
-        cls.acc = user("rec_acc", "crm_extension.group_crm_accountant")
-        cls.billing = user("rec_billing", "account.group_account_invoice")
-        cls.native_sales = user("rec_native_sales", "sales_team.group_sale_salesman")
-        cls.plain = user("rec_plain", "base.group_user")
-        cls.today = fields.Date.context_today(cls.env.user)
-        Partner = cls.env["res.partner"]
-        cls.own = Partner.create(
-            {"name": "Rec Own", "is_company": True, "user_id": cls.sp.id, "customer_rank": 1}
-        )
-        cls.own_contact = Partner.create({"name": "Rec Own Contact", "parent_id": cls.own.id})
-        cls.other = Partner.create(
-            {"name": "Rec Other", "is_company": True, "user_id": cls.sp2.id, "customer_rank": 1}
-        )
-        cls.paid = Partner.create({"name": "Rec Paid", "is_company": True, "user_id": cls.sp.id})
-        # days past due -> amount: every bucket boundary of the card
-        due = {-5: 11.0, 0: 13.0, 1: 17.0, 30: 19.0, 31: 23.0, 60: 29.0, 61: 31.0, 90: 37.0}
-        due |= {91: 41.0, 200: 43.0}
-        cls.invoices = cls.env["account.move"]
-        for days, amount in due.items():
-            cls.invoices |= cls._rec_invoice(cls.own, amount, days)
-        cls.contact_invoice = cls._rec_invoice(cls.own_contact, 1000.0, 45)
-        cls.env["account.payment.register"].with_context(
-            active_model="account.move", active_ids=cls.contact_invoice.ids
-        ).create({"amount": 400.0, "payment_date": cls.today})._create_payments()
-        cls.refund = cls._rec_invoice(cls.own, 5.0, 10, move_type="out_refund")
-        cls.other_invoice = cls._rec_invoice(cls.other, 700.0, 95)
-        cls.other_not_due = cls._rec_invoice(cls.other, 300.0, -20)
-        paid_invoice = cls._rec_invoice(cls.paid, 50.0, 3)
-        cls.env["account.payment.register"].with_context(
-            active_model="account.move", active_ids=paid_invoice.ids
-        ).create({"payment_date": cls.today})._create_payments()
-        cls.customers = cls.own | cls.other | cls.paid
-
-    @classmethod
-    def _rec_invoice(cls, partner, amount, days_past_due, move_type="out_invoice", **vals):
-        date = cls.today - timedelta(days=days_past_due)
-        return cls._create_invoice_one_line(
-            move_type=move_type,
-            price_unit=amount,
-            tax_ids=[],
-            partner_id=partner,
-            invoice_date=date,
-            invoice_date_due=date,
-            post=True,
-            **vals,
-        )
-
-    def _report(self, user, groupby=("partner_id",), measures=MEASURES, company=None):
-        Report = self.env["crm.receivable.report"].with_user(user)
-        if company:
-            Report = Report.with_company(company).with_context(allowed_company_ids=company.ids)
-        rows = Report._read_group(
-            [("partner_id", "in", self.customers.ids)],
-            list(groupby),
-            [f"{name}:{'max' if name == 'overdue_days' else 'sum'}" for name in measures],
-        )
-        return {row[0]: dict(zip(measures, row[len(groupby) :], strict=True)) for row in rows}
-
-    def _independent_sql(self, company=None):
-        """Aging per customer from the invoices' own residuals and due dates (not from
-        the receivable lines the card and the report read)."""
-        rows = self.env.execute_query(
-            SQL(
-                """
-                SELECT am.commercial_partner_id,
-                       SUM(am.amount_residual_signed),
-                       SUM(am.amount_residual_signed) FILTER (WHERE %(age)s > 0),
-                       SUM(am.amount_residual_signed) FILTER (WHERE %(age)s <= 0),
-                       SUM(am.amount_residual_signed) FILTER (WHERE %(age)s BETWEEN 1 AND 30),
-                       SUM(am.amount_residual_signed) FILTER (WHERE %(age)s BETWEEN 31 AND 60),
-                       SUM(am.amount_residual_signed) FILTER (WHERE %(age)s BETWEEN 61 AND 90),
-                       SUM(am.amount_residual_signed) FILTER (WHERE %(age)s > 90),
-                       COUNT(*) FILTER (WHERE am.move_type = 'out_invoice')
-                  FROM account_move am
-                 WHERE am.state = 'posted'
-                   AND am.move_type IN ('out_invoice', 'out_refund')
-                   AND am.payment_state IN ('not_paid', 'partial')
-                   AND am.company_id = %(company)s
-                   AND am.commercial_partner_id = ANY(%(partners)s)
-                 GROUP BY am.commercial_partner_id
-                """,
-                age=SQL("(%s::date - am.invoice_date_due)", self.today),
-                company=(company or self.env.company).id,
-                partners=self.customers.ids,
-            )
-        )
-        return {
-            pid: dict(zip(MEASURES, [*(float(v or 0) for v in amounts), count], strict=True))
-            for pid, *amounts, count in rows
-        }
-
-
 @tagged("post_install", "-at_install")
 class TestReceivableFigures(ReceivableCommon):
     def test_measures_equal_independent_sql_aggregates(self):
@@ -154,6 +30,7 @@ class TestReceivableFigures(ReceivableCommon):
             for name, value in values.items():
                 with self.subTest(partner=pid, measure=name):
                     self.assertAlmostEqual(report[pid][name], value)
+        self.assertAlmostEqual(self.own.credit, self.OWN_BALANCE, msg="native credit agrees")
         own = report[self.own.id]
         # every bucket holds something, and the hand-computed figures of the seed
         self.assertAlmostEqual(own["aging_not_due"], 11 + 13)
@@ -161,6 +38,13 @@ class TestReceivableFigures(ReceivableCommon):
         self.assertAlmostEqual(own["aging_31_60"], 23 + 29 + 600)
         self.assertAlmostEqual(own["aging_61_90"], 31 + 37)
         self.assertAlmostEqual(own["aging_90_plus"], 41 + 43)
+        self.assertAlmostEqual(own["open_balance"], self.OWN_BALANCE)
+        self.assertAlmostEqual(own["overdue_amount"], self.OWN_BALANCE - 11 - 13)
+        other = report[self.other.id]
+        self.assertAlmostEqual(other["open_balance"], self.OTHER_BALANCE)
+        self.assertAlmostEqual(other["overdue_amount"], 700.0)
+        self.assertAlmostEqual(other["aging_90_plus"], 700.0)
+        self.assertEqual(other["open_invoice_count"], 2)
         # invoices, not the credit note: 10 due on the company and the contact's one
         self.assertEqual(own["open_invoice_count"], 11)
 
@@ -172,19 +56,22 @@ class TestReceivableFigures(ReceivableCommon):
                 with self.subTest(partner=partner.name, measure=name):
                     self.assertAlmostEqual(report[partner][name], card[card_field])
         self.assertEqual(report[self.own]["overdue_days"], 200)
+        self.assertEqual(report[self.other]["overdue_days"], 95)
+        self.assertAlmostEqual(report[self.own]["open_balance"], self.OWN_BALANCE)
+        self.assertAlmostEqual(report[self.other]["open_balance"], self.OTHER_BALANCE)
 
     def test_groupings_by_salesperson_class_and_company(self):
         self.other.sudo().crm_customer_class_company = "A"
         by_user = self._report(self.acc, groupby=("user_id",), measures=("open_balance",))
-        self.assertAlmostEqual(by_user[self.sp]["open_balance"], self.own.credit)
+        self.assertAlmostEqual(by_user[self.sp]["open_balance"], self.OWN_BALANCE)
         self.assertAlmostEqual(by_user[self.sp2]["open_balance"], 1000.0)
         by_class = self._report(self.acc, groupby=("customer_class",), measures=("open_balance",))
         self.assertAlmostEqual(by_class["A"]["open_balance"], 1000.0)
-        self.assertAlmostEqual(by_class[False]["open_balance"], self.own.credit)
+        self.assertAlmostEqual(by_class[False]["open_balance"], self.OWN_BALANCE)
         by_company = self._report(self.acc, groupby=("company_id",), measures=("open_balance",))
         self.assertEqual(list(by_company), [self.env.company])
         self.assertAlmostEqual(
-            by_company[self.env.company]["open_balance"], self.own.credit + 1000.0
+            by_company[self.env.company]["open_balance"], self.OWN_BALANCE + self.OTHER_BALANCE
         )
 
     def test_a_fully_paid_invoice_leaves_the_analysis(self):
@@ -217,23 +104,24 @@ class TestReceivableVisibility(ReceivableCommon):
             self.sp2: {self.other},
             self.mgr: {self.own, self.other},
             self.acc: {self.own, self.other},
-            self.billing: {self.own, self.other},
+            self.billing_only: {self.own, self.other},
         }
+        balances = {self.own: self.OWN_BALANCE, self.other: self.OTHER_BALANCE}
         for user, partners in expectations.items():
             with self.subTest(user=user.login):
                 report = self._report(user, measures=("open_balance",))
                 self.assertEqual(set(report), partners)
                 for partner in partners:
+                    self.assertAlmostEqual(report[partner]["open_balance"], balances[partner])
                     self.assertAlmostEqual(
-                        report[partner]["open_balance"],
-                        partner.with_user(user).crm_open_balance,
+                        partner.with_user(user).crm_open_balance, balances[partner]
                     )
                 # and the card shows nothing of the customers the analysis hides
                 for partner in (self.own | self.other) - self.env["res.partner"].union(*partners):
-                    self.assertFalse(partner.with_user(user).crm_open_balance)
+                    self.assertEqual(partner.with_user(user).crm_open_balance, 0.0)
 
     def test_users_without_a_crm_role_see_no_row(self):
-        for user in (self.plain, self.native_sales):
+        for user in (self.plain, self.salesman):
             with self.subTest(user=user.login):
                 Report = self.env["crm.receivable.report"].with_user(user)
                 with self.assertRaises(AccessError):
@@ -273,7 +161,7 @@ class TestReceivableVisibility(ReceivableCommon):
         )
         rows = Report.search([("partner_id", "=", self.own.id)])
         self.assertEqual(rows.company_id, self.env.company)
-        self.assertAlmostEqual(sum(rows.mapped("open_balance")), self.own.credit)
+        self.assertAlmostEqual(sum(rows.mapped("open_balance")), self.OWN_BALANCE)
         for user in (self.acc, self.sp):
             with self.subTest(user=user.login):
                 in_b = self._report(user, company=company_b)
@@ -308,7 +196,7 @@ class TestReceivableQueryCount(ReceivableCommon):
             customer = Partner.create(
                 {"name": f"Rec Bulk {i}", "is_company": True, "user_id": self.sp.id}
             )
-            self._rec_invoice(customer, 10.0 + i, i * 7)
+            self._invoice(customer, 10.0 + i, i * 7)
         self.env.flush_all()
         for user in counts:
             self._query_count(user)  # caches the seeding cleared (rules, groups)

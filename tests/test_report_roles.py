@@ -7,8 +7,7 @@ from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
-from .common_reports import read_workbook, render_xlsx_action, run_list_action
-from .test_receivable_report import MEASURES, ReceivableCommon
+from .common import MEASURES, ReceivableCommon, read_workbook, render_xlsx_action, run_list_action
 
 RECEIVABLE_HEADER = [
     "Customer",
@@ -92,7 +91,7 @@ class TestAnalysisRoles(RolesCommon):
 
     def test_no_pipeline_analysis_without_a_sales_role(self):
         # billing users see the card's figures but not the sales pipeline
-        for user in (self.billing, self.plain):
+        for user in (self.billing_only, self.plain):
             with self.subTest(user=user.login):
                 for model in ("crm.pipeline.report", "crm.pipeline.stage.report"):
                     with self.assertRaises(AccessError):
@@ -104,8 +103,8 @@ class TestAnalysisRoles(RolesCommon):
         for user, visible in (
             (self.sp, {sales_menu}),
             (self.acc, {sales_menu, account_menu}),
-            (self.billing, {account_menu}),
-            (self.native_sales, set()),
+            (self.billing_only, {account_menu}),
+            (self.salesman, set()),
             (self.plain, set()),
         ):
             with self.subTest(user=user.login):
@@ -145,7 +144,7 @@ class TestDashboardRoles(RolesCommon):
                 )
 
     def test_no_receivable_tiles_without_the_cards_figures(self):
-        tiles = self._tiles(self.native_sales)
+        tiles = self._tiles(self.salesman)
         self.assertNotIn("customers_overdue", tiles)
         self.assertNotIn("due_this_week", tiles)
         self.assertIn("open_pipeline", tiles)
@@ -240,11 +239,11 @@ class TestExportRoles(RolesCommon):
                 )
 
     def test_no_receivables_in_exports_without_the_cards_figures(self):
-        action = self.env["crm.dashboard"].with_user(self.native_sales).action_export_xlsx()
-        workbook = self._workbook(action, self.native_sales)
+        action = self.env["crm.dashboard"].with_user(self.salesman).action_export_xlsx()
+        workbook = self._workbook(action, self.salesman)
         self.assertEqual(workbook.sheetnames, ["Summary", "Orders", "Stages"])
         before = self._attachment_count()
-        for user in (self.native_sales, self.plain):
+        for user in (self.salesman, self.plain):
             with self.subTest(user=user.login):
                 with self.assertRaises(AccessError):
                     self.env["crm.receivable.report"].with_user(user).action_export_xlsx()

@@ -13,7 +13,7 @@ from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
-from .test_customer_card import CardCommon
+from .common import CardCommon
 
 # context keys a client can send to keep a change out of the chatter
 QUIET_CONTEXTS = (
@@ -340,7 +340,11 @@ class TestOwnershipChatter(OwnershipCommon):
         self.other.with_user(self.mgr).write({"user_id": self.sp.id})
         messages = self._ownership_messages(self.other)
         self.assertEqual(len(messages), 1)
-        self.assertTrue(messages.sudo().tracking_value_ids)
+        tracking = messages.sudo().tracking_value_ids
+        self.assertEqual(tracking.field_id.name, "user_id")
+        self.assertEqual(
+            (tracking.old_value_integer, tracking.new_value_integer), (self.sp2.id, self.sp.id)
+        )
 
     def test_moves_are_logged_whatever_the_context(self):
         for ctx in QUIET_CONTEXTS[1:]:

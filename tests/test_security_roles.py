@@ -23,7 +23,6 @@ class TestRoleGrants(PipelineCommon):
         cls.branch = cls.env["res.company"].create({"name": "Branch", "parent_id": cls.main.id})
         cls.elsewhere = cls.env["res.company"].create({"name": "Elsewhere Ltd"})
         cls.target = new_test_user(cls.env, login="role_target", groups="base.group_user")
-        cls.accountant = new_test_user(cls.env, login="role_accountant", groups=ACCOUNTANT)
         cls.branch_user = new_test_user(
             cls.env,
             login="role_branch_user",
@@ -70,15 +69,15 @@ class TestRoleGrants(PipelineCommon):
     def test_crm_admin_cannot_take_the_accountant_role_away(self):
         for role in ("none", "salesperson", "manager", "admin"):
             with self.subTest(role=role), self.assertRaisesRegex(AccessError, "Accountant"):
-                self._apply(self.crm_admin, self.accountant, role)
-            self.assertTrue(self.accountant.has_group(ACCOUNTANT))
-            self.assertTrue(self.accountant.has_group(BILLING))
+                self._apply(self.crm_admin, self.acc, role)
+            self.assertTrue(self.acc.has_group(ACCOUNTANT))
+            self.assertTrue(self.acc.has_group(BILLING))
 
     def test_a_selection_with_one_forbidden_user_changes_nobody(self):
         with self.assertRaises(AccessError):
-            self._apply(self.crm_admin, self.target | self.accountant, "salesperson")
+            self._apply(self.crm_admin, self.target | self.acc, "salesperson")
         self.assertFalse(self.target.has_group("crm_extension.group_crm_salesperson"))
-        self.assertTrue(self.accountant.has_group(ACCOUNTANT))
+        self.assertTrue(self.acc.has_group(ACCOUNTANT))
 
     def test_crm_admin_gives_and_takes_the_roles_they_hold(self):
         for role, xmlid in (
@@ -115,8 +114,8 @@ class TestRoleGrants(PipelineCommon):
     def test_access_rights_admin_gives_and_takes_any_role(self):
         self._apply(self.rights_admin, self.target, "accountant")
         self.assertTrue(self.target.has_group(BILLING))
-        self._apply(self.rights_admin, self.accountant, "salesperson")
-        self.assertFalse(self.accountant.has_group(BILLING))
+        self._apply(self.rights_admin, self.acc, "salesperson")
+        self.assertFalse(self.acc.has_group(BILLING))
 
     def test_crm_admin_cannot_set_groups_another_way(self):
         accountant_group = self.env.ref(ACCOUNTANT)

@@ -5,8 +5,7 @@ from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
-from .common import BridgeCommon, PipelineCommon
-from .test_customer_card import CardCommon
+from .common import BridgeCommon, CardCommon, PipelineCommon
 
 LOG = "crm.pipeline.stage.log"
 
@@ -19,13 +18,12 @@ class TestStageLogVisibility(PipelineCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.order_own = cls._quotation(user=cls.salesman).with_env(cls.env)
-        cls.order_other = cls._quotation(user=cls.other_salesman).with_env(cls.env)
+        cls.order_other = cls._quotation(user=cls.salesman_2).with_env(cls.env)
         (cls.order_own | cls.order_other).write({"pipeline_stage_id": cls.stage_measure.id})
         cls.prospect = cls.env["res.partner"].create(
-            {"name": "Prospect Ltd", "is_company": True, "user_id": cls.other_salesman.id}
+            {"name": "Prospect Ltd", "is_company": True, "user_id": cls.salesman_2.id}
         )
         cls.prospect.pipeline_stage_id = cls.pstage_proposal
-        cls.plain = new_test_user(cls.env, login="log_plain", groups="base.group_user")
         cls.orders = cls.order_own | cls.order_other
         cls.order_domain = [("res_model", "=", "sale.order"), ("res_id", "in", cls.orders.ids)]
 
@@ -123,8 +121,8 @@ class TestBillingOrderRules(BridgeCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.sent = cls._quotation(user=cls.other_salesman).with_env(cls.env)
-        cls.sent.with_user(cls.other_salesman).action_send_to_accounting()
+        cls.sent = cls._quotation(user=cls.salesman_2).with_env(cls.env)
+        cls.sent.with_user(cls.salesman_2).action_send_to_accounting()
 
     def test_billing_salesperson_reads_a_sent_order_of_another_salesperson(self):
         Order = self.env["sale.order"].with_user(self.billing)
@@ -158,7 +156,10 @@ class TestBillingOrderRules(BridgeCommon):
         self.assertEqual(
             self.sent.accounting_state, "draft"
         )  # review mode: a draft invoice, to post
-        self.assertTrue(self.sent.invoice_ids)
+        invoice = self.sent.invoice_ids
+        self.assertEqual(len(invoice), 1)
+        self.assertEqual(invoice.state, "draft")
+        self.assertEqual(invoice.amount_untaxed, 100.0)
 
     def test_billing_salesperson_rejects_through_the_queue(self):
         action = self.sent.with_user(self.billing).action_accounting_reject()

@@ -9,7 +9,7 @@ from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import SQL
 
-from .test_customer_card import CardCommon
+from .common import CardCommon
 
 SALESPERSON = "crm_extension.group_crm_salesperson"
 MANAGER = "crm_extension.group_crm_manager"
@@ -286,9 +286,6 @@ class TestDerivedScope(CardCommon):
         cls.branch = cls.company.child_ids
         cls.env.user.company_ids |= cls.branch
         cls.sp.company_ids |= cls.branch
-        cls.native_sales = new_test_user(
-            cls.env, login="derived_native_sales", groups="sales_team.group_sale_salesman"
-        )
         Partner = cls.env["res.partner"]
         cls.mine = Partner.create(
             {"name": "Derived Mine", "is_company": True, "customer_rank": 1, "user_id": cls.sp.id}
@@ -330,7 +327,7 @@ class TestDerivedScope(CardCommon):
             )
         )
         cls._age(cls.pair, 200)
-        cls.env["res.partner"]._crm_compute_customer_classes(cls.today)
+        cls.env["res.partner"]._cron_compute_customer_classes()
 
     @classmethod
     def _age(cls, partners, days):
@@ -368,7 +365,7 @@ class TestDerivedScope(CardCommon):
         self.assertEqual(bought(self.acc, self.company), self.theirs)
         self.assertEqual(bought(self.sp2), self.theirs)
         # who may not read the figures learns nothing: the field is theirs no more
-        for user in (self.plain, self.native_sales):
+        for user in (self.plain, self.salesman):
             with self.subTest(user=user.login), self.assertRaises(AccessError):
                 bought(user)
 
@@ -380,7 +377,7 @@ class TestDerivedScope(CardCommon):
             (self.mgr, self.theirs, yesterday),
             (self.sp, self.theirs, False),
             (self.plain, self.theirs, False),
-            (self.native_sales, self.theirs, False),
+            (self.salesman, self.theirs, False),
             (self.plain, self.mine, False),
         ):
             with self.subTest(user=user.login, partner=partner.name):
@@ -428,8 +425,6 @@ class TestDerivedScope(CardCommon):
         stale.sudo().crm_customer_class_company = "A"
         self._age(stale, 200)
         customers = self.pair | stale
-        cron = self.env["res.partner"].sudo()._crm_followup_due(customers.ids)
-        self.assertIn(stale.id, cron)
         for user, visible in (
             (self.sp2, self.theirs | stale),
             (self.mgr, customers),
@@ -440,10 +435,16 @@ class TestDerivedScope(CardCommon):
             with self.subTest(user=user.login):
                 Partner = self.env["res.partner"].with_user(user)
                 due = Partner.search([("id", "in", customers.ids), ("crm_followup_due", "=", True)])
-                self.assertEqual(set(due.ids), set(cron) & set(visible.ids))
+                # mine and theirs were in contact within their windows: stale only
+                self.assertEqual(due, stale & visible)
                 self.assertEqual(
                     due, customers.with_user(user).filtered("crm_followup_due"), "field = filter"
                 )
+        # and the nightly job picks the same: it reminds stale's owner, nobody else here
+        reminded = self.env["res.partner"]._cron_create_followup_activities()
+        reminded = reminded.filtered(lambda a: a.res_id in customers.ids)
+        self.assertEqual(reminded.mapped("res_id"), stale.ids)
+        self.assertEqual(reminded.user_id, self.sp2)
 
     # ------------------------------------------------------------ classes
     def test_classes_are_per_company(self):
@@ -472,7 +473,7 @@ class TestDerivedScope(CardCommon):
             "order": lambda record, Partner: Partner.search([], order="crm_customer_class"),
             "raw": lambda record, Partner: record.read(["crm_customer_class_company"]),
         }
-        for user in (self.plain, self.native_sales):
+        for user in (self.plain, self.salesman):
             for path, call in calls.items():
                 with self.subTest(user=user.login, path=path), self.assertRaises(AccessError):
                     call(self.theirs.with_user(user), self.env["res.partner"].with_user(user))
@@ -581,7 +582,7 @@ class TestDerivedScope(CardCommon):
             [self.theirs.id],
         )
         self.env["res.partner"].invalidate_model()
-        self.env["res.partner"]._crm_compute_customer_classes(self.today)
+        self.env["res.partner"]._cron_compute_customer_classes()
         self.assertEqual(self.theirs.with_user(self.mgr).crm_customer_class, "A")
 
     def test_analyses_show_the_class_where_the_card_does(self):

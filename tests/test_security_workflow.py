@@ -185,7 +185,7 @@ class TestGuardsDoNotTrustTheClient(SecurityWorkflowCommon):
             for vals in (
                 {"accounting_state": "invoiced"},
                 {"accounting_state": "requested"},
-                {"accounting_requested_by": self.other_salesman.id},
+                {"accounting_requested_by": self.salesman_2.id},
                 {"accounting_requested_date": now},
                 {"accounting_reject_reason": "Made up"},
                 {"date_last_stage_update": now},
@@ -333,9 +333,6 @@ class TestEntryActionsActWithTheUsersRights(SecurityWorkflowCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.company.crm_invoice_mode = "posted"
-        cls.billing_only = new_test_user(
-            cls.env, login="sec_billing_only", groups="account.group_account_invoice"
-        )
 
     def _assert_not_sent(self, order, state="draft"):
         order.invalidate_recordset()
@@ -414,13 +411,6 @@ class TestEntryActionsActWithTheUsersRights(SecurityWorkflowCommon):
 class TestReviewModeInvoicing(SecurityWorkflowCommon):
     """Item 9: in "review by accounting" mode only billing users invoice an order, with
     Odoo's own Create Invoice too; in the other modes native invoicing is as configured."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.billing_only = new_test_user(
-            cls.env, login="sec_billing_only", groups="account.group_account_invoice"
-        )
 
     def _confirmed(self):
         order = self._quotation()
