@@ -13,4 +13,6 @@ from . import (
     res_partner,
     res_users,
     sale_order,
+    sale_order_accounting,
+    sale_order_accounting_send,
 )
