@@ -113,7 +113,7 @@ class SaleOrderAccountingInvoice(models.TransientModel):
 
     def _job_todo(self):
         done = self.job_results or {}
-        return self.queued_order_ids.filtered(
+        return self.queued_order_ids.sorted("id").filtered(
             lambda o: o.accounting_invoicing_user_id and str(o.id) not in done
         )
 
@@ -135,7 +135,7 @@ class SaleOrderAccountingInvoice(models.TransientModel):
             # the mark goes with the outcome, in the transaction of the invoices
             locked.sudo().accounting_invoicing_user_id = False
             self.job_results = {
-                **self.job_results,
+                **(self.job_results or {}),
                 **{
                     str(order.id): [invoice.id or False, error or False]
                     for order, (invoice, error) in results.items()
@@ -156,7 +156,7 @@ class SaleOrderAccountingInvoice(models.TransientModel):
         Order, Move = self.env["sale.order"], self.env["account.move"]
         results = {
             Order.browse(int(order_id)): (Move.browse(invoice_id or ()), error)
-            for order_id, (invoice_id, error) in self.job_results.items()
+            for order_id, (invoice_id, error) in (self.job_results or {}).items()
         }
         self._send_job_outcome(self._prepare_notification(results))
         self.job_state = "done"
