@@ -211,3 +211,14 @@ class TestBridgeJob(BridgeCommon):
         self.assertEqual([len(self._invoices(order)) for order in orders[1:]], [1, 1])
         message = self._inbox().filtered(lambda m: orders[1].name in (m.body or ""))
         self.assertIn(f"{orders[0].name} is not waiting for an invoice", message.body)
+
+    def test_accountant_who_lost_billing_rights_gets_nothing_invoiced(self):
+        orders = self._requested_orders(3)
+        self._queue(orders)
+        self.billing.group_ids -= self.env.ref("account.group_account_invoice")
+        self._run_cron()
+        self.assertFalse(orders.invoice_ids)
+        self.assertEqual(set(orders.mapped("accounting_state")), {"requested"})
+        self.assertFalse(orders.mapped("accounting_invoicing_user_id"))
+        message = self._inbox().filtered(lambda m: "Only billing users" in (m.body or ""))
+        self.assertEqual(len(message), 1)

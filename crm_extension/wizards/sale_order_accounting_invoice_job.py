@@ -14,7 +14,7 @@ browser and a message in their inbox).
 from markupsafe import Markup, escape
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 INTERACTIVE_SIZE_PARAM = "crm_extension.accounting_invoice_interactive_size"
 INTERACTIVE_SIZE = 100
@@ -125,6 +125,16 @@ class SaleOrderAccountingInvoice(models.TransientModel):
         self.ensure_one()
         Cron = self.env["ir.cron"]
         Order = self.env["sale.order"]
+        try:
+            # the rights of the request, again: they may have changed since
+            self._check_invoicing_rights()
+        except AccessError as error:
+            todo = self._job_todo()
+            todo.sudo().accounting_invoicing_user_id = False
+            self.job_results = {str(order_id): [False, str(error)] for order_id in todo.ids}
+            self._job_done()
+            Cron._commit_progress(len(todo))
+            return True
         busy = Order
         while todo := self._job_todo() - busy:
             locked, chunk_busy = self._lock_orders(todo[: self._chunk_size])
