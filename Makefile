@@ -1,7 +1,9 @@
 # crm_extension — the two commands of the README (run, test) and lint.
 ODOO_SRC ?= /opt/odoo/19.0
 VENV ?= $(CURDIR)/.venv
-export ODOO_SRC VENV
+# make run WORKERS=2: Odoo's multi-process mode (2 HTTP workers, 1 cron worker)
+WORKERS ?= 0
+export ODOO_SRC VENV WORKERS
 
 .PHONY: setup run test lint bench clean
 

@@ -1,15 +1,20 @@
-"""Benchmark of the quote-to-invoice bridge (issue 3) against native Odoo in the same run.
+"""Benchmark of the quote-to-invoice bridge against native Odoo, in the same run.
 
-For each N (default 100 and 1000), creates N confirmed orders of 3 lines twice and invoices
-and posts one invoice per order
-  - natively: one transaction, ``_create_invoices(grouped=True)`` then ``action_post()``
-    (what the "Create invoice" wizard does for a selection);
-  - through the bridge: ``action_accounting_create_invoice()`` as the accountant would, in
-    company mode "posted", which commits chunk by chunk above 100 orders.
-Prints queries and milliseconds per order, the bridge/native ratios, and the bridge's cost
-per order at each N against the smallest N.
+Orders of 3 lines, confirmed, one invoice per order, invoiced by the same accountant (a
+user with the CRM accountant role):
+  1. review mode, N orders (default 50): the accountant's Create Invoice
+     (``action_accounting_create_invoice``, draft invoices) vs native
+     ``_create_invoices(grouped=True)``; target <= 1.1x;
+  2. posted mode, N orders: Create Invoice (invoices posted) vs native
+     ``_create_invoices(grouped=True)`` then ``action_post()``; target <= 1.05x;
+  3. review mode, the background job (default 1000 orders: Create Invoice hands them to
+     the job, whose method is run here in-process, committing chunk by chunk) vs the
+     interactive path at its largest size (100 orders): cost per order, target <= 1.1x.
+Each comparison warms both sides up on 10 orders, then alternates them ``--repeat``
+times and keeps the best time of each (the machine's noise only ever adds time). Prints
+queries and milliseconds per order and the ratios.
 
-    .venv/bin/python bench/bench_bridge.py -d <db> [--sizes 100 1000]
+    .venv/bin/python bench/bench_bridge.py -d <db> [--orders 50] [--job-orders 1000]
 
 The bridge commits, so the benchmark works in a copy of <db> (``<db>_bench_bridge``,
 created from it as a template and dropped at the end); <db> must have crm_extension
@@ -22,13 +27,9 @@ from common import database_copy, parse_args
 from common import registry as open_registry
 
 
-def make_orders(env, n):
+def make_orders(env, n, partner, products):
     from odoo import Command
 
-    partner = env["res.partner"].create({"name": "Bench customer"})
-    products = env["product.product"].create(
-        [{"name": f"Bench product {i}", "list_price": 10.0 + i} for i in range(3)]
-    )
     orders = env["sale.order"].create(
         [
             {
@@ -45,55 +46,133 @@ def make_orders(env, n):
 
 
 def measure(env, func):
-    """(queries, seconds) of ``func``, flushed, on a cold cache."""
-    env.flush_all()
+    """(queries, seconds) of ``func``, flushed with its tracking, on a cold cache."""
+    env.cr.flush()
     env.invalidate_all()
     before = env.cr.sql_log_count
     start = time.perf_counter()
     func()
-    env.flush_all()
+    env.cr.flush()
     return env.cr.sql_log_count - before, time.perf_counter() - start
 
 
-def run(registry, n):
-    from odoo import SUPERUSER_ID, api
+class Bench:
+    def __init__(self, registry):
+        from odoo import SUPERUSER_ID, api
+        from odoo.tests import new_test_user
 
-    with registry.cursor() as cr:
-        env = api.Environment(cr, SUPERUSER_ID, {})
-        env.company.crm_invoice_mode = "posted"
-        native_orders = make_orders(env, n)
-        bridge_orders = make_orders(env, n)
-        bridge_orders.write({"accounting_state": "requested"})
-        cr.commit()
+        self.registry = registry
+        with registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            self.accountant_id = new_test_user(
+                env,
+                login="bench_bridge_accountant",
+                groups="crm_extension.group_crm_accountant",
+            ).id
+            self.partner_id = env["res.partner"].create({"name": "Bench customer"}).id
+            self.product_ids = (
+                env["product.product"]
+                .create([{"name": f"Bench product {i}", "list_price": 10.0 + i} for i in range(3)])
+                .ids
+            )
 
-        native = measure(env, lambda: native_orders._create_invoices(grouped=True).action_post())
-        cr.commit()
-        bridge = measure(env, bridge_orders.action_accounting_create_invoice)
-        cr.commit()
-        bridge_orders.invalidate_recordset()
-        assert set(bridge_orders.mapped("accounting_state")) == {"invoiced"}
-        assert all(len(order.invoice_ids) == 1 for order in bridge_orders)
-        assert set(bridge_orders.invoice_ids.mapped("state")) == {"posted"}
-    return native, bridge
+    def run(self, mode, n, side):
+        """Create ``n`` orders and invoice them ``side`` ("native" or "bridge") in ``mode``;
+        returns (queries, seconds)."""
+        from odoo import SUPERUSER_ID, api
+
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            env.company.crm_invoice_mode = mode
+            orders = make_orders(
+                env,
+                n,
+                env["res.partner"].browse(self.partner_id),
+                env["product.product"].browse(self.product_ids),
+            )
+            if side != "native":
+                orders.sudo().write({"accounting_state": "requested"})
+            cr.commit()
+            mine = orders.with_user(self.accountant_id)
+            if side == "native" and mode == "posted":
+                result = measure(env, lambda: mine._create_invoices(grouped=True).action_post())
+            elif side == "native":
+                result = measure(env, lambda: mine._create_invoices(grouped=True))
+            elif side == "bridge":
+                result = measure(env, mine.action_accounting_create_invoice)
+            else:  # the background job: the request hands over, the job invoices
+                Job = env["sale.order.accounting.invoice"]
+
+                def job():
+                    mine.action_accounting_create_invoice()
+                    Job._cron_accounting_invoice()
+
+                result = measure(env, job)
+            cr.commit()
+            orders.invalidate_recordset()
+            expected = {"review": "draft", "posted": "invoiced"}[mode]
+            assert side == "native" or set(orders.mapped("accounting_state")) == {expected}
+            assert all(len(order.invoice_ids) == 1 for order in orders)
+        return result
+
+    def compare(self, label, mode, sides, repeat):
+        """Print the two sides per order and their ratio; return the time ratio."""
+        best = {}
+        for side, n in sides:  # warm-up: the first run of a path fills Odoo's caches
+            self.run(mode, min(n, 10), side)
+        for _i in range(repeat):
+            for side, n in sides:
+                queries, seconds = self.run(mode, n, side)
+                if side not in best or seconds < best[side][1]:
+                    best[side] = (queries / n, seconds / n)
+        (base, _n), (other, _m) = sides
+        print(label)
+        for side, _n in sides:
+            queries, seconds = best[side]
+            print(f"  {side:8} {queries:>14.1f} {seconds * 1000:>9.1f}")
+        ratio = best[other][1] / best[base][1]
+        print(
+            f"  {'ratio':8} {best[other][0] / best[base][0]:>14.2f} {ratio:>9.2f}"
+            f"   ({other} / {base})"
+        )
+        return ratio
 
 
 def main():
-    args = parse_args(__doc__, extra=[("--sizes", int, [100, 1000], "+")])
+    args = parse_args(
+        __doc__,
+        extra=[("--orders", int, 50, None), ("--job-orders", int, 1000, None)]
+        + [("--repeat", int, 3, None)],
+    )
     with database_copy(args, "bench_bridge"):
-        registry = open_registry(args)
-        per_order = {}
-        print("orders of 3 lines, one posted invoice per order")
-        print(f"{'N':>6} {'':8} {'queries/order':>14} {'ms/order':>9}")
-        for n in args.sizes:
-            (nq, nt), (bq, bt) = run(registry, n)
-            per_order[n] = bt / n
-            print(f"{n:>6} {'native':8} {nq / n:>14.1f} {nt / n * 1000:>9.1f}")
-            print(f"{n:>6} {'bridge':8} {bq / n:>14.1f} {bt / n * 1000:>9.1f}")
-            print(f"{n:>6} {'ratio':8} {bq / nq:>14.2f} {bt / nt:>9.2f}   (bridge / native)")
-        base = args.sizes[0]
-        for n in args.sizes[1:]:
-            ratio = per_order[n] / per_order[base]
-            print(f"bridge cost per order at N={n} / at N={base}: {ratio:.2f}")
+        bench = Bench(open_registry(args))
+        n = args.orders
+        print("orders of 3 lines, one invoice per order   queries/order  ms/order")
+        review = bench.compare(
+            f"review mode, {n} orders: draft invoices",
+            "review",
+            [("native", n), ("bridge", n)],
+            args.repeat,
+        )
+        posted = bench.compare(
+            f"posted mode, {n} orders: invoices posted",
+            "posted",
+            [("native", n), ("bridge", n)],
+            args.repeat,
+        )
+        job = bench.compare(
+            f"review mode: the job for {args.job_orders} orders vs Create Invoice for 100",
+            "review",
+            [("bridge", 100), ("job", args.job_orders)],
+            1,
+        )
+        for name, ratio, target in (
+            ("review", review, 1.1),
+            ("posted", posted, 1.05),
+            ("job", job, 1.1),
+        ):
+            verdict = "ok" if ratio <= target else "ABOVE TARGET"
+            print(f"{name:7} {ratio:.2f} (target <= {target}) {verdict}")
 
 
 if __name__ == "__main__":

@@ -1,9 +1,17 @@
 #!/usr/bin/env bash
 # Serve Odoo with crm_extension and its demo data on http://127.0.0.1:8069 (admin / admin).
+# WORKERS=n: Odoo's multi-process mode, n HTTP workers and CRON_WORKERS (default 1) cron
+# workers, the bus (websocket) on port PORT+3 (Odoo's gevent worker).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 DB="${DB:-crm_demo}"
 PORT="${PORT:-8069}"
+WORKERS="${WORKERS:-0}"
+SERVE=()
+if [[ "$WORKERS" -gt 0 ]]; then
+    SERVE=(--workers="$WORKERS" --max-cron-threads="${CRON_WORKERS:-1}"
+           --gevent-port="$((PORT + 3))")
+fi
 
 if ! db_exists "$DB"; then
     say "Creating database $DB with crm_extension and demo data"
@@ -23,5 +31,6 @@ else
     say "Database $DB exists: updating crm_extension where it changed"
     "$VENV/bin/click-odoo-update" -c "$ODOO_CONF" -d "$DB"
 fi
-say "Odoo on http://127.0.0.1:$PORT  (login admin / password admin)"
-exec "${ODOO[@]}" -d "$DB" --db-filter="^$DB\$" --http-interface=127.0.0.1 --http-port="$PORT"
+say "Odoo on http://127.0.0.1:$PORT  (login admin / password admin)${SERVE:+, $WORKERS workers}"
+exec "${ODOO[@]}" -d "$DB" --db-filter="^$DB\$" --http-interface=127.0.0.1 --http-port="$PORT" \
+    "${SERVE[@]}"

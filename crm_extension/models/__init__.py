@@ -21,4 +21,6 @@ from . import (
     res_partner_ownership,
     res_users,
     sale_order,
+    sale_order_accounting,
+    sale_order_accounting_send,
 )
