@@ -129,10 +129,13 @@ class SaleOrderAccountingInvoice(models.TransientModel):
             # the rights of the request, again: they may have changed since
             self._check_invoicing_rights()
         except AccessError as error:
-            todo = self._job_todo()
-            todo.sudo().accounting_invoicing_user_id = False
-            self.job_results = {str(order_id): [False, str(error)] for order_id in todo.ids}
-            self._job_done()
+            # sudo: without billing rights the accountant may not even read the orders
+            # nor this wizard; only the marks are removed and the refusal is told
+            wizard = self.sudo()
+            todo = wizard._job_todo()
+            todo.accounting_invoicing_user_id = False
+            wizard.job_results = {str(order_id): [False, str(error)] for order_id in todo.ids}
+            wizard._job_done()
             Cron._commit_progress(len(todo))
             return True
         busy = Order
