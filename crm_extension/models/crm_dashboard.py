@@ -129,11 +129,12 @@ class CrmDashboard(models.AbstractModel):
     @api.model
     def _get_tile_new_contacts(self, users):
         week_start = fields.Datetime.to_datetime(self._get_week_start())
+        domain = [("user_id", "in", users.ids), ("create_date", ">=", week_start)]
         return self._prepare_tile_vals(
             "new_contacts",
             self.env._("New contacts this week"),
             "res.partner",
-            [("user_id", "in", users.ids), ("create_date", ">=", week_start)],
+            domain,
         )
 
     @api.model
@@ -173,11 +174,12 @@ class CrmDashboard(models.AbstractModel):
 
     @api.model
     def _get_tile_waiting_customer(self, users):
+        domain = [("user_id", "in", users.ids), ("state", "=", "sent")]
         return self._prepare_tile_vals(
             "waiting_customer",
             self.env._("Quotations waiting for the customer"),
             "sale.order",
-            [("user_id", "in", users.ids), ("state", "=", "sent")],
+            domain,
         )
 
     @api.model
@@ -193,33 +195,36 @@ class CrmDashboard(models.AbstractModel):
 
     @api.model
     def _get_tile_rejected(self, users):
+        domain = [("user_id", "in", users.ids), ("accounting_state", "=", "rejected")]
         return self._prepare_tile_vals(
             "rejected",
             self.env._("Quotations rejected by accounting"),
             "sale.order",
-            [("user_id", "in", users.ids), ("accounting_state", "=", "rejected")],
+            domain,
             danger=True,
         )
 
     @api.model
     def _get_tile_activities_today(self, users):
         today = fields.Date.context_today(self)
+        domain = [("user_id", "in", users.ids), ("date_deadline", "=", today)]
         return self._prepare_tile_vals(
             "activities_today",
             self.env._("Activities due today"),
             "mail.activity",
-            [("user_id", "in", users.ids), ("date_deadline", "=", today)],
+            domain,
         )
 
     @api.model
     def _get_tile_activities_overdue(self, users):
         # Odoo's overdue: due before today, in the user's timezone
         today = fields.Date.context_today(self)
+        domain = [("user_id", "in", users.ids), ("date_deadline", "<", today)]
         return self._prepare_tile_vals(
             "activities_overdue",
             self.env._("Overdue activities"),
             "mail.activity",
-            [("user_id", "in", users.ids), ("date_deadline", "<", today)],
+            domain,
             danger=True,
         )
 
@@ -258,11 +263,12 @@ class CrmDashboard(models.AbstractModel):
                 having=[("overdue_amount:sum", ">", 0)],
             )
         ]
+        domain = [("id", "in", late_customers)]
         return self._prepare_tile_vals(
             "customers_overdue",
             self.env._("My customers with overdue invoices"),
             "res.partner",
-            [("id", "in", late_customers)],
+            domain,
             danger=True,
         )
 
