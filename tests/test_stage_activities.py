@@ -105,6 +105,19 @@ class TestStageActivityOnExit(StageActivityCommon):
         self.assertEqual(len(self._overdue_notes(order)), 1)
         self.assertFalse(self._overdue_notes(other))
 
+    def test_customer_stage_notifying_the_leader_tells_the_owner(self):
+        """A customer has no sales team: a customer stage that asks to notify the team
+        leader tells the owner only, and the job goes on."""
+        self.pstage_exploration.activity_notify_leader = True
+        with freeze_time(NOW):
+            customer = self._customer("Nordic Windows", user_id=self.salesman.id)
+        self.assertEqual(customer.pipeline_stage_id, self.pstage_exploration)
+        [call] = self._entry_activity(customer, self.pstage_exploration)
+        self._cron(NOW + timedelta(hours=3))
+        [note] = self._overdue_notes(customer)
+        self.assertEqual(note.partner_ids, self.salesman.partner_id)
+        self.assertTrue(call.crm_overdue_notified)
+
     def test_overdue_cron_checks_the_stages_without_a_query_per_activity(self):
         self.stage_first_call.activity_on_exit = "keep"
 
