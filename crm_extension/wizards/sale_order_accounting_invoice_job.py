@@ -99,6 +99,8 @@ class SaleOrderAccountingInvoice(models.TransientModel):
     def _adopt_orphan_orders(self):
         """Orders still marked whose wizard is gone (transient records are vacuumed):
         a new batch for each accountant."""
+        # sudo: the scheduler looks for the marks of every accountant; each new batch
+        # then runs as the accountant who made the mark
         Order = self.env["sale.order"].sudo()
         marked = Order.search([("accounting_invoicing_user_id", "!=", False)])
         orphans = marked - self.search([("job_state", "=", "queued")]).queued_order_ids
@@ -154,6 +156,7 @@ class SaleOrderAccountingInvoice(models.TransientModel):
                     for order, (invoice, error) in results.items()
                 },
             }
+            # sudo: the progress counts every accountant's marked orders, only a count
             remaining = Order.sudo().search_count([("accounting_invoicing_user_id", "!=", False)])
             time_left = Cron._commit_progress(len(locked), remaining=remaining)
             self.env.invalidate_all()
