@@ -5,6 +5,7 @@ from . import (
     account_move,
     crm_customer_figures,
     crm_dashboard,
+    crm_dashboard_scope,
     crm_demo,
     crm_pipeline_lost_reason,
     crm_pipeline_mixin,

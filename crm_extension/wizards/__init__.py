@@ -4,5 +4,6 @@ from . import (
     sale_make_invoice_advance,
     sale_order_accounting_invoice,
     sale_order_accounting_invoice_job,
+    sale_order_accounting_invoice_outcome,
     sale_order_accounting_reject,
 )
