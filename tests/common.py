@@ -143,9 +143,6 @@ class PipelineCommon(CrmCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls._let_test_user_configure()
-        # the name tests/test_bridge.py knows salesman_2 by (one user, two names until
-        # that module is moved onto the tree's names)
-        cls.other_salesman = cls.salesman_2
         Stage = cls.env["crm.pipeline.stage"]
         Stage.search([]).active = False
         call = cls.env.ref("mail.mail_activity_data_call")
@@ -365,13 +362,6 @@ class ReceivableCommon(CrmCommon):
 class CrmReportCommon(CrmCommon):
     """The analyses, classes and follow-ups: their users are ``salesman``, ``salesman_2``
     and ``sales_manager`` (native sales rights, a CRM role only where a test gives one)."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        # the name tests/test_export_xlsx*.py know sales_manager by (one user, two names
-        # until those modules are moved onto the tree's names)
-        cls.sale_manager = cls.sales_manager
 
 
 class CrmPipelineReportCommon(CrmReportCommon):

@@ -64,7 +64,7 @@ class TestBridge(BridgeCommon):
         self.assertFalse(order.invoice_ids, "review mode: accounting creates the invoice")
 
     def test_salesman_cannot_send_other_salesman_order(self):
-        order = self._quotation(user=self.other_salesman)
+        order = self._quotation(user=self.salesman_2)
         with self.assertRaises(AccessError):
             order.with_user(self.salesman).action_send_to_accounting()
         self.assertEqual(order.state, "draft")
@@ -302,7 +302,7 @@ class TestBridge(BridgeCommon):
     def test_billing_user_sees_orders_as_in_odoo(self):
         """Billing + own-documents sales: own orders and those sent to accounting;
         billing without a sales role: every order, like native Odoo."""
-        not_sent = self._quotation(user=self.other_salesman)
+        not_sent = self._quotation(user=self.salesman_2)
         sent = self._requested()
         accountant_only = new_test_user(
             self.env, login="crm_billing_only", groups="account.group_account_invoice"

@@ -40,7 +40,7 @@ class TestExportXlsx(CrmPipelineReportCommon):
         return [row for row in rows if row[0] not in (None, "Total")], rows
 
     def test_workbook_layout(self):
-        workbook = self._export(self.sale_manager)
+        workbook = self._export(self.sales_manager)
         self.assertEqual(workbook.sheetnames, ["Summary", "Orders", "Stages"])
         orders = workbook["Orders"]
         self.assertEqual(orders.freeze_panes, "A4")
@@ -51,7 +51,7 @@ class TestExportXlsx(CrmPipelineReportCommon):
         self.assertEqual(len(workbook["Summary"]._charts), 1)
 
     def test_orders_sheet_equals_sql_as_the_manager(self):
-        workbook = self._export(self.sale_manager)
+        workbook = self._export(self.sales_manager)
         data, all_rows = self._rows(workbook["Orders"])
         expected = self.env.execute_query(
             SQL(
@@ -85,7 +85,7 @@ class TestExportXlsx(CrmPipelineReportCommon):
         self.assertAlmostEqual(total_row[11], float(weighted))
 
     def test_summary_sheet_equals_sql_per_stage(self):
-        workbook = self._export(self.sale_manager)
+        workbook = self._export(self.sales_manager)
         data, all_rows = self._rows(workbook["Summary"])
         by_stage = {row[0]: row for row in data}
         expected = self.env.execute_query(
@@ -128,7 +128,7 @@ class TestExportXlsx(CrmPipelineReportCommon):
         self.assertEqual(entries["R Mid"], 2)
 
     def test_export_applies_the_users_filters(self):
-        workbook = self._export(self.sale_manager, [("nbr_won", "=", 1)])
+        workbook = self._export(self.sales_manager, [("nbr_won", "=", 1)])
         data, _all = self._rows(workbook["Orders"])
         self.assertEqual([row[0] for row in data], [self.orders["O1"].name])
         filters = workbook["Summary"]["A2"].value
@@ -136,7 +136,7 @@ class TestExportXlsx(CrmPipelineReportCommon):
         self.assertNotIn("nbr_won", filters)
 
     def test_stages_sheet_gives_conversion_and_days(self):
-        workbook = self._export(self.sale_manager)
+        workbook = self._export(self.sales_manager)
         stages, _all = self._rows(workbook["Stages"])
         rows = {row[0]: row for row in stages}
         self.assertEqual(rows["R New"][1:3], (6, 3))
@@ -194,8 +194,8 @@ class TestExportXlsx(CrmPipelineReportCommon):
         self.assertEqual(Attachment.search_count([]), before, "no export kept in the filestore")
 
     def test_orders_total_formulas_cover_exactly_the_data_rows(self):
-        formulas = self._export(self.sale_manager, data_only=False)["Orders"]
-        cached = self._export(self.sale_manager)["Orders"]
+        formulas = self._export(self.sales_manager, data_only=False)["Orders"]
+        cached = self._export(self.sales_manager)["Orders"]
         # six orders in rows 4-9, the total in row 10
         self.assertEqual(formulas["A10"].value, "Total")
         self.assertIsNone(formulas["A11"].value)
@@ -221,13 +221,13 @@ class TestExportXlsx(CrmPipelineReportCommon):
                 self.assertAlmostEqual(cached[f"{col}10"].value, float(total))
 
     def test_totals_of_an_empty_export_are_zero_not_formulas(self):
-        formulas = self._export(self.sale_manager, [("id", "=", 0)], data_only=False)["Orders"]
+        formulas = self._export(self.sales_manager, [("id", "=", 0)], data_only=False)["Orders"]
         self.assertEqual(formulas["A4"].value, "Total")
         for col in "KLM":
             self.assertEqual(formulas[f"{col}4"].value, 0)
 
     def test_stages_sheet_totals_equal_sql(self):
-        workbook = self._export(self.sale_manager)
+        workbook = self._export(self.sales_manager)
         stages, all_rows = self._rows(workbook["Stages"])
         total = next(row for row in all_rows if row[0] == "Total")
         self.assertEqual(all_rows.index(total), len(stages))
@@ -259,7 +259,7 @@ class TestExportXlsx(CrmPipelineReportCommon):
         # the conversion of the stage analysis: forward ÷ entries that left their stage
         self.assertAlmostEqual(total[3], 100.0 * advanced / left)
         self.assertAlmostEqual(total[4], float(days))
-        formulas = self._export(self.sale_manager, data_only=False)["Stages"]
+        formulas = self._export(self.sales_manager, data_only=False)["Stages"]
         last = 3 + len(stages)
         self.assertEqual(formulas[f"B{last + 1}"].value, f"=SUBTOTAL(9,B4:B{last})")
 
@@ -270,11 +270,11 @@ class TestExportXlsx(CrmPipelineReportCommon):
             ("customer_class", "=", "A"),
             ("stage_id", "in", [self.stage_new.id, self.stage_mid.id]),
         ]
-        filters = self._export(self.sale_manager, domain)["Summary"]["A2"].value
+        filters = self._export(self.sales_manager, domain)["Summary"]["A2"].value
         self.assertIn(f"Salesperson is {self.salesman.name}", filters)
         self.assertIn(" and (Customer Class is A or Stage is in R New, R Mid)", filters)
         self.assertNotIn("user_id", filters)
-        report = self.env["crm.pipeline.report"].with_user(self.sale_manager)
+        report = self.env["crm.pipeline.report"].with_user(self.sales_manager)
         text = describe_domain(
             report.with_context(tz="UTC").env,
             report,

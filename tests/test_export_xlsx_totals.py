@@ -29,8 +29,8 @@ class TestWorkbookTotals(CrmPipelineReportCommon):
         return next(row for row in sheet.iter_rows(min_row=4) if row[0].value == "Total")
 
     def test_summary_totals_are_formulas_with_the_analysis_values(self):
-        formulas = self._total_row(self._export(self.sale_manager, data_only=False)["Summary"])
-        values = self._total_row(self._export(self.sale_manager)["Summary"])
+        formulas = self._total_row(self._export(self.sales_manager, data_only=False)["Summary"])
+        values = self._total_row(self._export(self.sales_manager)["Summary"])
         last = formulas[0].row - 1
         for col in "BCDFGI":
             cell = formulas["ABCDEFGHI".index(col)]
@@ -40,7 +40,7 @@ class TestWorkbookTotals(CrmPipelineReportCommon):
         self.assertEqual(formulas[7].value, f"=IF(C{row}=0,0,G{row}/C{row})")
         [(won, lost, revenue)] = (
             self.env["crm.pipeline.report"]
-            .with_user(self.sale_manager)
+            .with_user(self.sales_manager)
             ._read_group(
                 [("order_id", "in", self.all_orders.ids)],
                 [],
@@ -52,8 +52,8 @@ class TestWorkbookTotals(CrmPipelineReportCommon):
         self.assertAlmostEqual(values[7].value, revenue / won)
 
     def test_stages_totals_are_formulas_and_hours_are_shown(self):
-        formulas = self._export(self.sale_manager, data_only=False)["Stages"]
-        values = self._export(self.sale_manager)["Stages"]
+        formulas = self._export(self.sales_manager, data_only=False)["Stages"]
+        values = self._export(self.sales_manager)["Stages"]
         self.assertEqual(
             [c.value for c in values[3]][:7],
             [
@@ -87,14 +87,14 @@ class TestWorkbookTotals(CrmPipelineReportCommon):
 
     def test_amounts_show_the_currency_where_it_goes(self):
         currency = self.env.company.currency_id
-        sheet = self._export(self.sale_manager)["Orders"]
+        sheet = self._export(self.sales_manager)["Orders"]
         money = sheet["K4"].number_format
         if currency.position == "before":
             self.assertTrue(money.startswith(f"[${currency.symbol}]"), money)
         else:
             self.assertTrue(money.endswith(f"[${currency.symbol}]"), money)
         currency.position = "after" if currency.position == "before" else "before"
-        money_after = self._export(self.sale_manager)["Orders"]["K4"].number_format
+        money_after = self._export(self.sales_manager)["Orders"]["K4"].number_format
         self.assertNotEqual(money, money_after)
 
 
@@ -134,9 +134,9 @@ class TestStageAnalysisExport(CrmPipelineReportCommon):
         selected = Report.search([("order_id", "=", self.orders["O1"].id)], order="id").ids
         server_action = self.env.ref("crm_extension.crm_pipeline_stage_report_action_export_xlsx")
         action = run_list_action(
-            server_action, self.sale_manager, selected, [("order_id", "in", self.all_orders.ids)]
+            server_action, self.sales_manager, selected, [("order_id", "in", self.all_orders.ids)]
         )
-        workbook = self._workbook(action, self.sale_manager)
+        workbook = self._workbook(action, self.sales_manager)
         rows = self._stage_rows(workbook["Stages"])
         self.assertEqual(sum(entries for entries, _adv in rows.values()), len(selected))
         self.assertEqual(
