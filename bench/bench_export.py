@@ -95,11 +95,9 @@ def measure_ours(Report, domain):
 
 def orders_cells(Report, domain):
     """The cells of the export's "Orders" sheet, per row: [(column, value, format
-    name)], computed with the report's own fetch, names and date conversion."""
+    name)], computed with the report's own fetch (dates already Excel serials) and
+    names."""
     from odoo.addons.crm_extension.report.crm_pipeline_report_xlsx import ORDER_COLUMNS
-    from odoo.addons.crm_extension.report.crm_report_xlsx_common import (
-        datetime_to_excel_datetime,
-    )
 
     Workbook = Report.env["report." + REPORT]
     rows, last_id = [], 0
@@ -110,12 +108,10 @@ def orders_cells(Report, domain):
             cells = []
             for col, (name, kind) in enumerate(ORDER_COLUMNS):
                 value = values[col + 1]
-                if value is None or (kind in ("m2o", "date") and not value):
+                if value is None or (kind == "m2o" and not value):
                     continue
                 if kind == "m2o":
                     value = names[name].get(value, "")
-                elif kind == "date":
-                    value = datetime_to_excel_datetime(value, False, True)
                 cells.append((col, value, None if kind in ("text", "m2o") else kind))
             rows.append(cells)
     return rows

@@ -1,3 +1,5 @@
+from datetime import datetime, timedelta
+
 from odoo.tests import tagged
 from odoo.tools import SQL
 
@@ -56,7 +58,7 @@ class TestExportXlsx(CrmPipelineReportCommon):
         expected = self.env.execute_query(
             SQL(
                 """
-                SELECT so.name, so.amount_untaxed FROM sale_order so
+                SELECT so.name, so.amount_untaxed, so.create_date FROM sale_order so
                  WHERE so.id = ANY(%s) ORDER BY so.id
                 """,
                 self.all_orders.ids,
@@ -64,11 +66,15 @@ class TestExportXlsx(CrmPipelineReportCommon):
         )
         self.assertEqual(
             [(row[0], row[10]) for row in data],
-            [(name, float(amount)) for name, amount in expected],
+            [(name, float(amount)) for name, amount, _date in expected],
         )
+        # "Created On": the creation datetime (UTC, as Odoo's own export), to the second
+        for row, (_name, _amount, created) in zip(data, expected, strict=True):
+            self.assertIsInstance(row[1], datetime)
+            self.assertLess(abs(row[1] - created), timedelta(seconds=1))
         total_row = all_rows[-1]
         self.assertEqual(total_row[0], "Total")
-        self.assertAlmostEqual(total_row[10], sum(float(a) for _n, a in expected))
+        self.assertAlmostEqual(total_row[10], sum(float(a) for _n, a, _d in expected))
         # weighted column total equals the SQL weighted pipeline
         [(weighted,)] = self.env.execute_query(
             SQL(

@@ -2,7 +2,6 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from odoo import models
 from odoo.fields import Domain
-from odoo.tools import SQL
 
 from .crm_report_xlsx_common import HEADER_ROW
 
@@ -197,10 +196,9 @@ class ReportCrmPipelineXlsx(models.AbstractModel):
         query = Pipeline._search(
             Domain.AND([domain, [("id", ">", last_id)]]), order="id", limit=BATCH
         )
-        columns = [SQL.identifier(query.table, "id")] + [
-            SQL.identifier(query.table, name) for name, _kind in ORDER_COLUMNS
-        ]
-        return self.env.execute_query(query.select(*columns))
+        return self.env.execute_query(
+            query.select(*self._get_column_sql(query.table, ORDER_COLUMNS))
+        )
 
 
 class ReportCrmMyDayXlsx(models.AbstractModel):

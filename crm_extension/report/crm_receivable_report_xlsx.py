@@ -1,5 +1,4 @@
 from odoo import models
-from odoo.tools import SQL
 
 from .crm_report_xlsx_common import HEADER_ROW
 
@@ -63,10 +62,7 @@ class ReportCrmReceivableXlsx(models.AbstractModel):
         # one customer per row: a few thousand rows at most, fetched in one query
         query = Receivable._search(domain, order=Receivable._order)
         rows = self.env.execute_query(
-            query.select(
-                SQL.identifier(query.table, "id"),
-                *(SQL.identifier(query.table, name) for name, _kind in RECEIVABLE_COLUMNS),
-            )
+            query.select(*self._get_column_sql(query.table, RECEIVABLE_COLUMNS))
         )
         plan = self._get_column_plan(sheet, RECEIVABLE_COLUMNS, fmt)
         names = self._get_m2o_names(Receivable, RECEIVABLE_COLUMNS, rows)
