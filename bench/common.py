@@ -56,3 +56,17 @@ def database_copy(args, suffix):
 
         close_db(copy)
         subprocess.run(["dropdb", *pg, "--if-exists", copy], check=True)
+
+
+def cpu_seconds(cr):
+    """CPU seconds used so far by this process and by the PostgreSQL backend serving
+    ``cr`` (read from /proc: the server runs on this machine). Unlike wall time, it
+    carries little of what other processes do on a shared machine."""
+    import time
+
+    cr.execute("SELECT pg_backend_pid()")
+    [(pid,)] = cr.fetchall()
+    with open(f"/proc/{pid}/stat") as stat:
+        # fields 14 and 15 (utime, stime) follow the parenthesised command name
+        utime, stime = stat.read().rsplit(")", 1)[1].split()[11:13]
+    return time.process_time() + (int(utime) + int(stime)) / os.sysconf("SC_CLK_TCK")

@@ -48,7 +48,9 @@ class TestExportXlsx(CrmPipelineReportCommon):
         self.assertEqual(orders.freeze_panes, "A4")
         self.assertEqual(orders["A3"].value, "Order Reference")
         self.assertIn("Filters:", orders["A2"].value)
-        self.assertEqual(orders["B4"].number_format, "yyyy-mm-dd")
+        # dates as Odoo writes them for the user's language (en_US: %m/%d/%Y)
+        self.assertEqual(self.env["res.lang"]._lang_get("en_US").date_format, "%m/%d/%Y")
+        self.assertEqual(orders["B4"].number_format, r"mm\/dd\/yyyy")
         self.assertIn("#,##0.00", orders["K4"].number_format)
         self.assertEqual(len(workbook["Summary"]._charts), 1)
 

@@ -17,6 +17,8 @@ import polib
 from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, new_test_user, tagged
 
+from .common import read_workbook, render_xlsx_action
+
 I18N = Path(__file__).resolve().parent.parent / "crm_extension" / "i18n"
 LANGS = ("da", "nb", "nl", "it", "tl")
 
@@ -137,6 +139,9 @@ EXPECTED = {
         "activity_type": "Besøg",
         "cron": "Kunder: beregn ABC-klasser",
         "menu": "Min dag",
+        "sheets": ["Opsummering", "Ordrer", "Faser"],
+        "header": "Ordrereference",
+        "date_format": ("%d-%m-%Y", r"dd\-mm\-yyyy"),
         "error": "Tabsårsagen angives, når en handel markeres som tabt, sammen med dens "
         "tabt-fase (Markér som tabt).",
     },
@@ -148,6 +153,9 @@ EXPECTED = {
         "activity_type": "Besøk",
         "cron": "Kunder: beregn ABC-klasser",
         "menu": "Min dag",
+        "sheets": ["Oppsummering", "Ordrer", "Stadier"],
+        "header": "Ordrereferanse",
+        "date_format": ("%d.%m.%Y", r"dd\.mm\.yyyy"),
         "error": "Tapsårsaken oppgis når et salg markeres som tapt, sammen med "
         "tapt-stadiet (Marker som tapt).",
     },
@@ -159,6 +167,9 @@ EXPECTED = {
         "activity_type": "Bezoek",
         "cron": "Klanten: ABC-klassen berekenen",
         "menu": "Mijn dag",
+        "sheets": ["Samenvatting", "Orders", "Fases"],
+        "header": "Orderreferentie",
+        "date_format": ("%d-%m-%Y", r"dd\-mm\-yyyy"),
         "error": "De verliesreden wordt opgegeven wanneer een deal als verloren wordt "
         "gemarkeerd, met de verloren fase (Markeer als verloren).",
     },
@@ -170,6 +181,9 @@ EXPECTED = {
         "activity_type": "Visita",
         "cron": "Clienti: calcola classi ABC",
         "menu": "La mia giornata",
+        "sheets": ["Riepilogo", "Ordini", "Fasi"],
+        "header": "Riferimento ordine",
+        "date_format": ("%d/%m/%Y", r"dd\/mm\/yyyy"),
         "error": "Il motivo di perdita si indica quando una trattativa viene impostata "
         "come persa, con la sua fase persa (Imposta come perso).",
     },
@@ -181,6 +195,9 @@ EXPECTED = {
         "activity_type": "Pagbisita",
         "cron": "Mga Kliyente: kuwentahin ang mga klaseng ABC",
         "menu": "Ang Araw Ko",
+        "sheets": ["Buod", "Mga Order", "Mga Yugto"],
+        "header": "Sanggunian ng Order",
+        "date_format": ("%m/%d/%Y", r"mm\/dd\/yyyy"),
         "error": "Ibinibigay ang dahilan ng pagkatalo kapag minarkahang talo ang isang "
         "deal, kasama ang yugtong talo nito (Markahan bilang Talo).",
     },
@@ -236,3 +253,24 @@ class TestLanguages(TransactionCase):
                     customer.with_env(env).write({"pipeline_lost_reason_id": reason.id})
                 self.assertEqual(str(caught.exception), expected["error"])
                 self.assertFalse(customer.pipeline_lost_reason_id)
+
+    def test_each_language_gets_its_workbook(self):
+        """Sheet names, headers and the date format of the user's language."""
+        partner = self.env["res.partner"].create({"name": "I18n workbook customer"})
+        for code, expected in EXPECTED.items():
+            with self.subTest(lang=code):
+                user, env = self._user_env(code)
+                strftime, excel = expected["date_format"]
+                env["res.lang"]._lang_get(code).sudo().date_format = strftime
+                order = self.env["sale.order"].create(
+                    {"partner_id": partner.id, "user_id": user.id}
+                )
+                Report = env["crm.pipeline.report"]
+                action = Report.action_export_xlsx([("order_id", "=", order.id)])
+                workbook = read_workbook(render_xlsx_action(self.env, action, user))
+                self.assertEqual(workbook.sheetnames, expected["sheets"])
+                orders = workbook[expected["sheets"][1]]
+                self.assertEqual(orders["A3"].value, expected["header"])
+                self.assertEqual(orders["A4"].value, order.name)
+                self.assertEqual(orders["B4"].number_format, excel)
+                self.assertEqual(orders["B4"].value.date(), order.create_date.date())

@@ -8,6 +8,33 @@ from ..tools.domain_words import describe_domain
 HEADER_ROW = 2  # rows 0-1: title and the applied filters
 # Excel's serial of 1970-01-01 in the 1900 date system (xlsxwriter's default, ours)
 EXCEL_UNIX_EPOCH = 25569
+# strftime directives of a language's date format -> Excel's date codes
+EXCEL_DATE_CODES = {
+    "d": "dd",
+    "e": "d",
+    "m": "mm",
+    "Y": "yyyy",
+    "y": "yy",
+    "b": "mmm",
+    "B": "mmmm",
+    "a": "ddd",
+    "A": "dddd",
+}
+
+
+def excel_date_format(date_format):
+    """The Excel number format of the strftime ``date_format`` of a language (e.g.
+    ``%d.%m.%Y`` -> ``dd\\.mm\\.yyyy``); separators are escaped so that every
+    spreadsheet shows them as the language writes them."""
+    parts, chars = [], iter(date_format or "%Y-%m-%d")
+    for char in chars:
+        if char == "%":
+            parts.append(EXCEL_DATE_CODES.get(next(chars, ""), ""))
+        elif char.isalnum():
+            parts.append(f'"{char}"')
+        else:
+            parts.append("\\" + char)
+    return "".join(parts) or "yyyy-mm-dd"
 
 
 class CrmReportXlsxCommon(models.AbstractModel):
@@ -45,8 +72,12 @@ class CrmReportXlsxCommon(models.AbstractModel):
     # ---------------------------------------------------------------- workbook
     def _get_formats(self, workbook):
         """The formats of the workbook by name; amounts in the company currency, its
-        symbol where the currency puts it ("$ 1,000.00", "1.000,00 €")."""
+        symbol where the currency puts it ("$ 1,000.00", "1.000,00 €"); dates as the
+        user's language writes them in Odoo. Excel shows the thousands and decimal
+        separators of the reader's own settings: the number formats are Excel's
+        locale-neutral codes."""
         currency = self.env.company.currency_id
+        lang = self.env["res.lang"]._get_data(code=self.env.lang or "en_US")
         decimals = "." + "0" * currency.decimal_places if currency.decimal_places else ""
         if currency.position == "before":
             money = f"[${currency.symbol}] #,##0{decimals}"
@@ -59,7 +90,7 @@ class CrmReportXlsxCommon(models.AbstractModel):
                 {"bold": True, "bg_color": "#E9ECEF", "bottom": 1, "text_wrap": True}
             ),
             "text": None,
-            "date": workbook.add_format({"num_format": "yyyy-mm-dd"}),
+            "date": workbook.add_format({"num_format": excel_date_format(lang.date_format)}),
             "int": workbook.add_format({"num_format": "#,##0"}),
             "float": workbook.add_format({"num_format": "#,##0.00"}),
             "percent": workbook.add_format({"num_format": "0.0"}),
