@@ -242,6 +242,14 @@ class BridgeCommon(PipelineCommon):
         cls.company = cls.company_data["company"]
         cls.company.crm_accounting_user_ids = cls.billing
         cls.company.crm_invoice_mode = "review"
+        cls.invoice_cron = cls.env.ref("crm_extension.ir_cron_accounting_invoice")
+
+    def _run_invoice_cron(self):
+        """The scheduler's run of the background invoicing job, to its end."""
+        self.env.flush_all()
+        with self.enter_registry_test_mode():
+            self.invoice_cron.method_direct_trigger()
+        self.env.invalidate_all()
 
 
 class CardCommon(PipelineCommon):

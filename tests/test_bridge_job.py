@@ -29,7 +29,7 @@ class TestBridgeJob(BridgeCommon):
         cls.env["ir.config_parameter"].set_param(
             "crm_extension.accounting_invoice_interactive_size", "2"
         )
-        cls.cron = cls.env.ref("crm_extension.ir_cron_accounting_invoice")
+        cls.cron = cls.invoice_cron
         cls.delivered = cls.env["product.product"].create(
             {"name": "Fitting (delivered)", "type": "service", "invoice_policy": "delivery"}
         )
@@ -57,13 +57,6 @@ class TestBridgeJob(BridgeCommon):
 
     def _invoices(self, order):
         return order.invoice_ids.filtered(lambda m: m.move_type == "out_invoice")
-
-    def _run_cron(self):
-        """The scheduler's run of the job, to its end."""
-        self.env.flush_all()
-        with self.enter_registry_test_mode():
-            self.cron.method_direct_trigger()
-        self.env.invalidate_all()
 
     def _inbox(self):
         return (
@@ -115,7 +108,7 @@ class TestBridgeJob(BridgeCommon):
         )
         self._queue(orders | failing)
         bus_before = self.env["bus.bus"].sudo().search([], order="id desc", limit=1).id
-        self._run_cron()
+        self._run_invoice_cron()
         for order in orders:
             self.assertEqual(order.accounting_state, "draft")
             self.assertEqual(len(self._invoices(order)), 1)
@@ -177,7 +170,7 @@ class TestBridgeJob(BridgeCommon):
             self.assertEqual([len(self._invoices(order)) for order in orders], [1, 1, 0, 0, 0])
             self.assertEqual(len(orders.filtered("accounting_invoicing_user_id")), 3)
             # the scheduler runs the job again: it resumes where the last commit left it
-            self._run_cron()
+            self._run_invoice_cron()
         self.assertEqual([len(self._invoices(order)) for order in orders], [1, 1, 1, 1, 1])
         self.assertEqual(set(orders.mapped("accounting_state")), {"draft"})
         self.assertFalse(orders.mapped("accounting_invoicing_user_id"))
@@ -187,14 +180,14 @@ class TestBridgeJob(BridgeCommon):
         for order in orders:
             self.assertIn(order.name, message.body)
         # a late run finds nothing to do and invoices nothing again
-        self._run_cron()
+        self._run_invoice_cron()
         self.assertEqual([len(self._invoices(order)) for order in orders], [1, 1, 1, 1, 1])
 
     def test_orders_whose_wizard_was_vacuumed_are_still_invoiced(self):
         orders = self._requested_orders(3)
         self._queue(orders)
         self._wizard(orders).sudo().unlink()  # transient records are vacuumed
-        self._run_cron()
+        self._run_invoice_cron()
         self.assertEqual([len(self._invoices(order)) for order in orders], [1, 1, 1])
         self.assertFalse(orders.mapped("accounting_invoicing_user_id"))
         self.assertTrue(self._inbox().filtered(lambda m: orders[0].name in (m.body or "")))
@@ -205,7 +198,7 @@ class TestBridgeJob(BridgeCommon):
         self.env["sale.order.accounting.reject"].with_user(self.billing).create(
             {"order_ids": [Command.set(orders[:1].ids)], "reason": "Wrong VAT number"}
         ).action_reject()
-        self._run_cron()
+        self._run_invoice_cron()
         self.assertEqual(orders[0].accounting_state, "rejected")
         self.assertFalse(orders[0].invoice_ids)
         self.assertEqual([len(self._invoices(order)) for order in orders[1:]], [1, 1])
@@ -216,7 +209,7 @@ class TestBridgeJob(BridgeCommon):
         orders = self._requested_orders(3)
         self._queue(orders)
         self.billing.group_ids -= self.env.ref("account.group_account_invoice")
-        self._run_cron()
+        self._run_invoice_cron()
         self.assertFalse(orders.invoice_ids)
         self.assertEqual(set(orders.mapped("accounting_state")), {"requested"})
         self.assertFalse(orders.mapped("accounting_invoicing_user_id"))

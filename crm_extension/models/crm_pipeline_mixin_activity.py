@@ -19,6 +19,8 @@ class CrmPipelineMixin(models.AbstractModel):
         """Values of the activity ``stage`` schedules for ``owner`` on entry, due at the
         datetime ``due`` (UTC); ``activity_schedule`` takes them as keywords."""
         tz = pytz.timezone(owner.tz or self.env.user.tz or "UTC")
+        # in the owner's language: the summary is stored as it is written
+        stage = stage.with_context(lang=owner.lang or self.env.lang)
         return {
             "date_deadline": pytz.utc.localize(due).astimezone(tz).date(),
             "summary": stage.activity_summary or stage.name,

@@ -120,10 +120,12 @@ class SaleOrder(models.Model):
             responsible = orders[:1]._crm_accounting_responsibles()[:1]
             if not responsible:
                 continue
+            # the to-do in the responsible's language
+            lang_env = self.with_context(lang=responsible.lang or self.env.lang).env
             for order in orders:
                 order.sudo().activity_schedule(
                     "mail.mail_activity_data_todo",
-                    summary=self.env._("Invoice %(order)s", order=order.name),
+                    summary=lang_env._("Invoice %(order)s", order=order.name),
                     user_id=responsible.id,
                 )
         to_invoice = self.filtered(lambda o: o.company_id.crm_invoice_mode in ("draft", "posted"))

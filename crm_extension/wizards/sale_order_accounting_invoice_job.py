@@ -91,8 +91,10 @@ class SaleOrderAccountingInvoice(models.TransientModel):
         """Scheduled job: invoice the selections handed over by accountants."""
         self._adopt_orphan_orders()
         for wizard in self.search([("job_state", "=", "queued")], order="id"):
-            # as the accountant who asked: their name on the invoices and the chatter
-            if not wizard.with_user(wizard.create_uid)._job_run():
+            # as the accountant who asked: their name on the invoices and the chatter,
+            # the outcome in their language
+            accountant = wizard.create_uid
+            if not wizard.with_user(accountant).with_context(lang=accountant.lang)._job_run():
                 return  # out of time, or orders busy: the job runs again for the rest
 
     @api.model

@@ -37,10 +37,13 @@ class SaleOrderAccountingReject(models.TransientModel):
             )
         )
         for order in orders:
+            user = order.user_id or order.accounting_requested_by or self.env.user
+            # the to-do in the salesperson's language
+            lang_env = self.with_context(lang=user.lang or self.env.lang).env
             order.sudo().activity_schedule(
                 "mail.mail_activity_data_todo",
-                summary=self.env._("Fix %(order)s rejected by accounting", order=order.name),
+                summary=lang_env._("Fix %(order)s rejected by accounting", order=order.name),
                 note=self.reason,
-                user_id=(order.user_id or order.accounting_requested_by or self.env.user).id,
+                user_id=user.id,
             )
         return {"type": "ir.actions.act_window_close"}
