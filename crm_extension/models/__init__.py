@@ -24,4 +24,10 @@ from . import (
     sale_order,
     sale_order_accounting,
     sale_order_accounting_send,
+    crm_request,
+    crm_request_intake,
+    crm_request_mail,
+    crm_team,
+    crm_team_member,
+    sale_order_request,
 )
