@@ -31,6 +31,9 @@
         "wizards/sale_order_accounting_reject_views.xml",
         "report/crm_pipeline_report_views.xml",
         "report/crm_receivable_report_views.xml",
+        "data/utm_source_data.xml",
+        "views/crm_request_views.xml",
+        "views/crm_team_views.xml",
         "views/crm_extension_menus.xml",
     ],
     "demo": [
