@@ -1,3 +1,4 @@
+import math
 from datetime import timedelta
 
 from odoo import api, fields, models
@@ -30,6 +31,7 @@ class CrmDashboard(models.AbstractModel):
         """The tiles in display order; ``_get_tile_<key>(users)`` gives each (or None
         when the user may not see it)."""
         return [
+            "requests_waiting",
             "new_contacts",
             "new_customers",
             "open_pipeline",
@@ -62,6 +64,8 @@ class CrmDashboard(models.AbstractModel):
             "view_mode": view_mode or "list,form",
             # [[view id or False, type]] when the tile has views of its own
             "views": views,
+            # a line under the count (e.g. the time left), set by the tile's method
+            "hint": False,
         }
 
     @api.model
@@ -74,6 +78,43 @@ class CrmDashboard(models.AbstractModel):
         """Receivables only for who may see the customer card's figures: the
         receivables analysis has the card's numbers and visibility."""
         return self.env["crm.receivable.report"].has_access("read")
+
+    @api.model
+    def _get_tile_requests_waiting(self, users):
+        """Requests whose deal still waits for its first call, and the time left to
+        the soonest call back (the exact due time of the stage's entry activity)."""
+        if not self.env["crm.request"].has_access("read"):
+            return None
+        domain = [("user_id", "in", users.ids), ("state", "=", "new")]
+        tile = self._prepare_tile_vals(
+            "requests_waiting",
+            self.env._("New requests waiting for a first call"),
+            "crm.request",
+            domain,
+        )
+        calls = [
+            ("res_model", "=", "sale.order"),
+            ("res_id", "in", self.env["crm.request"].search(domain).order_id.ids),
+            ("crm_stage_current", "=", True),
+            ("crm_deadline", "!=", False),
+        ]
+        now = fields.Datetime.now()
+        late_domain = [*calls, ("crm_deadline", "<", fields.Datetime.to_string(now))]
+        late = self.env["mail.activity"].search_count(late_domain)
+        [(soonest,)] = self.env["mail.activity"]._read_group(calls, [], ["crm_deadline:min"])
+        if late:
+            tile["danger"] = True
+            tile["hint"] = self.env._("%(count)s past the call-back time", count=late)
+        elif soonest:
+            minutes = max(1, math.ceil((soonest - now).total_seconds() / 60))
+            hours, minutes = divmod(minutes, 60)
+            left = (
+                self.env._("%(hours)s h %(minutes)02d min", hours=hours, minutes=minutes)
+                if hours
+                else self.env._("%(minutes)s min", minutes=minutes)
+            )
+            tile["hint"] = self.env._("Next call back within %(time)s", time=left)
+        return tile
 
     @api.model
     def _get_tile_new_contacts(self, users):

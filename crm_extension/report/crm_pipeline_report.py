@@ -44,6 +44,20 @@ class CrmPipelineReport(models.Model):
     nbr_won = fields.Integer(string="Won", readonly=True)
     nbr_lost = fields.Integer(string="Lost", readonly=True)
     nbr_open = fields.Integer(string="Open", readonly=True)
+    nbr_requests = fields.Integer(
+        string="Requests",
+        readonly=True,
+        help="Deals opened by a request (web form, e-mail, phone).",
+    )
+    nbr_requests_won = fields.Integer(
+        string="Requests Won", readonly=True, help="Deals opened by a request and won."
+    )
+    request_conversion = fields.Float(
+        string="Request → Won (%)",
+        aggregator="avg",
+        readonly=True,
+        help="Share of the deals opened by a request that are won: won ÷ requests.",
+    )
     amount_untaxed = fields.Monetary(string="Amount", readonly=True)
     revenue = fields.Monetary(
         readonly=True, help="Untaxed amount of won orders, in company currency."
@@ -89,6 +103,11 @@ class CrmPipelineReport(models.Model):
                    CASE WHEN st.is_won THEN 1 ELSE 0 END AS nbr_won,
                    CASE WHEN st.is_lost THEN 1 ELSE 0 END AS nbr_lost,
                    CASE WHEN st.is_won OR st.is_lost THEN 0 ELSE 1 END AS nbr_open,
+                   CASE WHEN req.is_request THEN 1 ELSE 0 END AS nbr_requests,
+                   CASE WHEN req.is_request AND st.is_won THEN 1 ELSE 0 END
+                       AS nbr_requests_won,
+                   CASE WHEN req.is_request THEN CASE WHEN st.is_won THEN 100.0 ELSE 0.0 END
+                   END AS request_conversion,
                    s.amount_untaxed / %(rate)s AS amount_untaxed,
                    CASE WHEN st.is_won THEN s.amount_untaxed / %(rate)s ELSE 0 END AS revenue,
                    CASE WHEN st.is_won THEN s.amount_untaxed / %(rate)s END
@@ -107,6 +126,9 @@ class CrmPipelineReport(models.Model):
               JOIN res_partner cp ON cp.id = p.commercial_partner_id
               JOIN res_company company ON company.id = s.company_id
               LEFT JOIN crm_pipeline_stage st ON st.id = s.pipeline_stage_id
+              LEFT JOIN LATERAL (
+                  SELECT TRUE AS is_request FROM crm_request r WHERE r.order_id = s.id LIMIT 1
+              ) req ON TRUE
             """,
             rate=SQL(
                 "(CASE COALESCE(s.currency_rate, 0) WHEN 0 THEN 1.0 ELSE s.currency_rate END)"
