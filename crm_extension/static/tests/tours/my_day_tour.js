@@ -1,9 +1,10 @@
 import { registry } from "@web/core/registry";
 
 /**
- * The figures are seeded by tests/test_dashboard.py (TestDashboardTour): "My Day Rep" has
- * sent three quotations (clients A, B and C) and has one draft; "My Day Rep Two" has sent
- * two; both are in "My Day Team", led by "My Day Manager".
+ * The figures are seeded by tests/test_dashboard_tour.py (TestDashboardTour): "My Day Rep"
+ * (the fixture tree's salesperson) has sent three quotations (clients A, B and C) and has
+ * one draft; "My Day Rep Two" has sent two; both are in "My Day Team", led by the CRM
+ * manager.
  */
 
 const WAITING = ".o_crm_my_day_tile_waiting_customer";
