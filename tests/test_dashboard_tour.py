@@ -49,14 +49,14 @@ class TestDashboardTour(CrmCommon, HttpCase):
 
     def test_salesperson_opens_the_dashboard_and_clicks_a_tile(self):
         self.start_tour(
-            "/odoo/action-crm_extension.crm_dashboard_action",
+            "/odoo",
             "crm_extension_my_day",
             login=self.sp.login,
         )
 
     def test_manager_switches_the_scope(self):
         self.start_tour(
-            "/odoo/action-crm_extension.crm_dashboard_action",
+            "/odoo",
             "crm_extension_my_day_manager",
             login=self.mgr.login,
         )

@@ -1,4 +1,5 @@
 import { registry } from "@web/core/registry";
+import { stepUtils } from "@web_tour/tour_utils";
 
 /**
  * The figures are seeded by tests/test_dashboard_tour.py (TestDashboardTour): "My Day Rep"
@@ -8,6 +9,23 @@ import { registry } from "@web/core/registry";
  */
 
 const WAITING = ".o_crm_my_day_tile_waiting_customer";
+
+/** From the home screen to My Day, through the Sales menu. */
+function openMyDay() {
+    return [
+        stepUtils.showAppsMenuItem(),
+        {
+            content: "Open the Sales app",
+            trigger: ".o_app[data-menu-xmlid='sale.sale_menu_root']",
+            run: "click",
+        },
+        {
+            content: "Open My Day",
+            trigger: "[data-menu-xmlid='crm_extension.crm_dashboard_menu']",
+            run: "click",
+        },
+    ];
+}
 
 function waitingCount(count) {
     return {
@@ -67,7 +85,9 @@ function openWaitingTile() {
 }
 
 registry.category("web_tour.tours").add("crm_extension_my_day", {
+    url: "/odoo",
     steps: () => [
+        ...openMyDay(),
         {
             content: "The dashboard shows the open pipeline tile",
             trigger: ".o_crm_my_day_tile_open_pipeline",
@@ -83,7 +103,9 @@ registry.category("web_tour.tours").add("crm_extension_my_day", {
 });
 
 registry.category("web_tour.tours").add("crm_extension_my_day_manager", {
+    url: "/odoo",
     steps: () => [
+        ...openMyDay(),
         // the leader of "My Day Team" opens on the team
         waitingCount(5),
         selectScope("Me"),
