@@ -1,20 +1,43 @@
 from datetime import timedelta
 
+from dateutil.relativedelta import relativedelta
 from psycopg2 import IntegrityError
 
-from odoo.tests import tagged
-from odoo.tools import mute_logger
+from odoo.tests import freeze_time, tagged
+from odoo.tools import SQL, mute_logger
 
 from .common import CrmReportCommon
 
 
 @tagged("post_install", "-at_install")
 class TestCustomerClass(CrmReportCommon):
+    """The classes are set by the nightly job (data/ir_cron_data.xml): the tests run it
+    the way the scheduler does, in its own cursor, on a frozen day."""
+
     def _classes(self, *partners):
         return [p.crm_customer_class for p in partners]
 
-    def _compute(self):
-        return self.env["res.partner"]._crm_compute_customer_classes(self.today)
+    def _compute(self, day=None):
+        """The nightly job's run on ``day`` (today by default), as the scheduler runs it."""
+        cron = self.env.ref("crm_extension.ir_cron_compute_customer_classes")
+        self.env.flush_all()
+        # noon: the same day in the timezone of whoever runs it
+        with freeze_time(f"{day or self.today} 12:00:00"), self.enter_registry_test_mode():
+            # sudo: the scheduler runs the job, not the test user
+            self.assertIs(cron.sudo().method_direct_trigger(), True)
+        self.env.invalidate_all()
+
+    def _row_versions(self, *partners):
+        """The physical version of each partner's row: PostgreSQL writes a new one on
+        every UPDATE, even of a column to the value it already has."""
+        self.env.flush_all()
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT id, ctid::text FROM res_partner WHERE id IN %s",
+                tuple(p.id for p in partners),
+            )
+        )
+        return dict(rows)
 
     def test_exactly_80_percent_is_class_a_and_the_next_customer_class_b(self):
         x, y, z = (self._customer(n) for n in "XYZ")
@@ -74,9 +97,11 @@ class TestCustomerClass(CrmReportCommon):
         x, y = self._customer("X"), self._customer("Y")
         self._invoice(x, 900)
         invoice_y = self._invoice(y, 100)
-        self.assertEqual(self._compute(), 2)
+        self._compute()
         self.assertEqual(self._classes(x, y), ["A", "B"])
-        self.assertEqual(self._compute(), 0, "a second run changes nothing")
+        versions = self._row_versions(x, y)
+        self._compute()
+        self.assertEqual(self._row_versions(x, y), versions, "a second run writes nothing")
         self.assertEqual(self._classes(x, y), ["A", "B"])
         invoice_y.button_draft()
         self._compute()
@@ -124,14 +149,20 @@ class TestCustomerClass(CrmReportCommon):
             self._invoice(self._customer(f"Customer {i}"), amount, days_ago=i + 1)
         Partner = self.env["res.partner"]
         self.env.flush_all()
+        # the job's method itself: its query count is the point (the scheduler's run
+        # around it costs queries of its own)
         with self.assertQueryCount(1):
             Partner._crm_compute_customer_classes(self.today)
+        customers = Partner.search([("name", "=like", "Customer %")], order="id")
+        self.assertEqual(self._classes(*customers), ["A", "A", "B", "B", "C", "C", "C"])
 
     def test_trailing_window_is_twelve_months_before_the_date(self):
         x = self._customer("X")
-        self._invoice(x, 100, days_ago=300)
-        Partner = self.env["res.partner"]
-        Partner._crm_compute_customer_classes(self.today)
+        invoice = self._invoice(x, 100, days_ago=300)
+        # the window is the twelve months up to the day of the run: an invoice counts
+        # until the day before its first anniversary
+        last_day = invoice.invoice_date + relativedelta(years=1, days=-1)
+        self._compute(last_day)
         self.assertEqual(x.crm_customer_class, "A")
-        Partner._crm_compute_customer_classes(self.today + timedelta(days=100))
-        self.assertFalse(x.crm_customer_class)
+        self._compute(last_day + timedelta(days=1))
+        self.assertIs(x.crm_customer_class, False)

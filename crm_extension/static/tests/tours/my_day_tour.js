@@ -1,12 +1,31 @@
 import { registry } from "@web/core/registry";
+import { stepUtils } from "@web_tour/tour_utils";
 
 /**
- * The figures are seeded by tests/test_dashboard.py (TestDashboardTour): "My Day Rep" has
- * sent three quotations (clients A, B and C) and has one draft; "My Day Rep Two" has sent
- * two; both are in "My Day Team", led by "My Day Manager".
+ * The figures are seeded by tests/test_dashboard_tour.py (TestDashboardTour): "My Day Rep"
+ * (the fixture tree's salesperson) has sent three quotations (clients A, B and C) and has
+ * one draft; "My Day Rep Two" has sent two; both are in "My Day Team", led by the CRM
+ * manager.
  */
 
 const WAITING = ".o_crm_my_day_tile_waiting_customer";
+
+/** From the home screen to My Day, through the Sales menu. */
+function openMyDay() {
+    return [
+        stepUtils.showAppsMenuItem(),
+        {
+            content: "Open the Sales app",
+            trigger: ".o_app[data-menu-xmlid='sale.sale_menu_root']",
+            run: "click",
+        },
+        {
+            content: "Open My Day",
+            trigger: "[data-menu-xmlid='crm_extension.crm_dashboard_menu']",
+            run: "click",
+        },
+    ];
+}
 
 function waitingCount(count) {
     return {
@@ -66,7 +85,9 @@ function openWaitingTile() {
 }
 
 registry.category("web_tour.tours").add("crm_extension_my_day", {
+    url: "/odoo",
     steps: () => [
+        ...openMyDay(),
         {
             content: "The dashboard shows the open pipeline tile",
             trigger: ".o_crm_my_day_tile_open_pipeline",
@@ -82,7 +103,9 @@ registry.category("web_tour.tours").add("crm_extension_my_day", {
 });
 
 registry.category("web_tour.tours").add("crm_extension_my_day_manager", {
+    url: "/odoo",
     steps: () => [
+        ...openMyDay(),
         // the leader of "My Day Team" opens on the team
         waitingCount(5),
         selectScope("Me"),
