@@ -109,7 +109,7 @@ class CrmDashboard(models.AbstractModel):
             minutes = max(1, math.ceil((soonest - now).total_seconds() / 60))
             hours, minutes = divmod(minutes, 60)
             left = (
-                self.env._("%(hours)s h %(minutes)02d min", hours=hours, minutes=minutes)
+                self.env._("%(hours)s h %(minutes)s min", hours=hours, minutes=f"{minutes:02d}")
                 if hours
                 else self.env._("%(minutes)s min", minutes=minutes)
             )
