@@ -122,14 +122,13 @@ class CrmRequest(models.Model):
     def _check_request_vals(self, vals):
         """Refuse ``vals`` of a request that could not become a deal, with a sentence
         the sender understands: raised before anything is written."""
-        labels = {name: self._fields[name]._description_string(self.env) for name in vals}
         for fname, size in REQUEST_FIELD_SIZES.items():
             value = vals.get(fname)
             if value and len(str(value)) > size:
                 raise ValidationError(
                     self.env._(
                         "%(field)s is too long: at most %(size)s characters, please.",
-                        field=labels[fname],
+                        field=self._fields[fname]._description_string(self.env),
                         size=size,
                     )
                 )
