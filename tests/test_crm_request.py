@@ -212,8 +212,8 @@ class TestCrmRequestQuickCreate(RequestCommon):
 
     def _quick_create(self, user, stage, **values):
         Order = self.env["sale.order"].with_user(user)
-        # as the kanban's quick create does: the column's stage and the user's team
-        Order = Order.with_context(default_pipeline_stage_id=stage.id, default_team_id=self.desk.id)
+        # as the kanban's quick create does: the column's stage in the context
+        Order = Order.with_context(default_pipeline_stage_id=stage.id)
         form = Form(Order, view=self.QUICK_VIEW)
         for fname, value in values.items():
             setattr(form, fname, value)

@@ -122,14 +122,13 @@ class CrmRequest(models.Model):
     def _check_request_vals(self, vals):
         """Refuse ``vals`` of a request that could not become a deal, with a sentence
         the sender understands: raised before anything is written."""
-        labels = {name: self._fields[name]._description_string(self.env) for name in vals}
         for fname, size in REQUEST_FIELD_SIZES.items():
             value = vals.get(fname)
             if value and len(str(value)) > size:
                 raise ValidationError(
                     self.env._(
                         "%(field)s is too long: at most %(size)s characters, please.",
-                        field=labels[fname],
+                        field=self._fields[fname]._description_string(self.env),
                         size=size,
                     )
                 )
@@ -189,12 +188,16 @@ class CrmRequest(models.Model):
 
     @api.model
     def _prepare_request_vals(self, vals):
-        """The values of a request as given, stripped, with the source of its channel
-        when it names none."""
+        """The values of a request as given, stripped, with the company of its team and
+        the source of its channel when it names none."""
         vals = {
             key: value.strip() if isinstance(value, str) and key != "message" else value
             for key, value in vals.items()
         }
+        if vals.get("team_id") and not vals.get("company_id"):
+            # a team of one company takes the requests of that company
+            team = self.env["crm.team"].browse(vals["team_id"])
+            vals["company_id"] = team.sudo().company_id.id or self.env.company.id
         channel = vals.get("channel") or self.default_get(["channel"]).get("channel")
         if not vals.get("source_id") and channel in CHANNEL_SOURCES:
             source = self.env.ref(CHANNEL_SOURCES[channel], raise_if_not_found=False)
