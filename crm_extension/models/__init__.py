@@ -12,6 +12,7 @@ from . import (
     crm_pipeline_mixin_activity,
     crm_pipeline_stage,
     crm_pipeline_stage_log,
+    crm_team_web,
     mail_activity,
     res_company,
     res_config_settings,
