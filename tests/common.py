@@ -500,3 +500,28 @@ def read_workbook(content, data_only=True):
     """The workbook of the xlsx file ``content``: the cached values of its formulas
     (``data_only``), or the formulas themselves."""
     return openpyxl.load_workbook(io.BytesIO(content), data_only=data_only)
+
+
+class RequestCommon(PipelineCommon):
+    """Requests (issue 13): the team "Front desk" (``mgr`` leads, ``sp`` and ``sp2``
+    take turns, both CRM salespeople) and :meth:`_request`, a request as the web
+    channel makes it (in sudo, as the public controller does)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.desk = cls.env["crm.team"].create(
+            {"name": "Front desk", "user_id": cls.mgr.id, "member_ids": [(4, cls.sp.id), (4, cls.sp2.id)]}
+        )
+
+    def _request(self, user=None, **vals):
+        Request = self.env["crm.request"]
+        Request = Request.with_user(user) if user else Request.sudo()
+        return Request.create({"team_id": self.desk.id, "channel": "web", **vals})
+
+    def _counts(self):
+        """How many requests, partners, orders and activities exist (nothing written?)."""
+        return tuple(
+            self.env[model].sudo().with_context(active_test=False).search_count([])
+            for model in ("crm.request", "res.partner", "sale.order", "mail.activity")
+        )

@@ -24,6 +24,8 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
 from odoo.tools import SQL
 
+from odoo.addons.crm_extension.models.crm_request import REQUEST_FIELD_SIZES
+
 _logger = logging.getLogger(__name__)
 
 # what a visitor may fill in (the rest of crm.request is the intake's business)
@@ -72,6 +74,8 @@ class CrmRequestController(http.Controller):
         except RateLimited:
             return self._render_page(team, post, self._rate_limit_message(), status=429)
         except (UserError, ValidationError) as error:
+            if not _is_input_error(error):
+                raise
             return self._render_page(team, post, error.args[0], status=400)
         return thanks
 
@@ -117,6 +121,8 @@ class CrmRequestController(http.Controller):
         except RateLimited:
             return self._endpoint_answer(as_json, 429, self._rate_limit_message())
         except (UserError, ValidationError) as error:
+            if not _is_input_error(error):
+                raise
             return self._endpoint_answer(as_json, 400, error.args[0])
         if as_json:
             return request.make_json_response(
@@ -154,7 +160,7 @@ class CrmRequestController(http.Controller):
             "values": {name: post.get(name) or "" for name in VISITOR_FIELDS},
             "error": error,
             "honeypot": HONEYPOT,
-            "max_lengths": request.env["crm.request"]._get_crm_request_max_lengths(),
+            "max_lengths": REQUEST_FIELD_SIZES,
         }
 
     def _render_page(self, team, post, error, status):
@@ -258,6 +264,12 @@ class CrmRequestController(http.Controller):
         if cr.fetchone()[0] >= limit:
             _logger.info("crm.request: rate limit reached for %s", remote_addr)
             raise RateLimited()
+
+
+def _is_input_error(error):
+    """The intake refuses bad input with a ValidationError or a plain UserError; an
+    AccessError, MissingError or LockError is not the visitor's to read."""
+    return type(error) in (UserError, ValidationError)
 
 
 def _int_param(params, key, default):

@@ -1,1 +1,1 @@
-from . import domain_words
+from . import domain_words, partner_keys
