@@ -24,7 +24,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
 from odoo.tools import SQL
 
-from odoo.addons.crm_extension.models.crm_request import REQUEST_FIELD_SIZES
+from ..models.crm_request import REQUEST_FIELD_SIZES
 
 _logger = logging.getLogger(__name__)
 
@@ -202,7 +202,10 @@ class CrmRequestController(http.Controller):
         with request.env.cr.savepoint():
             # sudo: the public visitor has no right on requests; the intake takes only the
             # fields prepared above, never an owner, a deal or a state from the client
-            return request.env["crm.request"].sudo().create([vals])
+            # in the team's company: its members, stages and sources, whatever company
+            # the public user belongs to
+            Request = request.env["crm.request"].with_company(team.company_id)
+            return Request.sudo().create([vals])
 
     def _prepare_request_vals(self, team, post):
         """The values of ``crm.request`` for a visitor's ``post`` (extension point)."""

@@ -6,12 +6,15 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .crm_request import REQUEST_FIELD_SIZES
+
 
 class CrmTeam(models.Model):
     """The web channel of the request intake: a public request page per sales team and
     the key a form on another website posts to ``/crm/request/submit`` with."""
 
-    _inherit = "crm.team"
+    # one concern of crm.team per file (house style): the web channel
+    _inherit = "crm.team"  # pylint: disable=consider-merging-classes-inherited
 
     _crm_request_key_unique = models.Constraint(
         "UNIQUE(crm_request_key)",
@@ -73,22 +76,7 @@ class CrmTeam(models.Model):
                     % (team.crm_request_url, self.env._("Leave us a request"))
                 )
             if team.crm_request_key:
-                snippets.append(
-                    Markup(
-                        '<form action="%s/crm/request/submit" method="post">\n'
-                        '  <input type="hidden" name="key" value="%s"/>\n'
-                        '  <input name="contact_name" maxlength="128"/>\n'
-                        '  <input name="company_name" maxlength="128"/>\n'
-                        '  <input name="email" type="email" maxlength="254"/>\n'
-                        '  <input name="phone" type="tel" maxlength="64"/>\n'
-                        '  <textarea name="message" maxlength="5000"></textarea>\n'
-                        '  <input name="homepage" style="display: none;" tabindex="-1" '
-                        'autocomplete="off"/>\n'
-                        '  <button type="submit">Send</button>\n'
-                        "</form>"
-                    )
-                    % (base, team.crm_request_key)
-                )
+                snippets.append(team._get_crm_request_form_snippet(base))
             team.crm_request_embed = "\n\n".join(snippets) or False
 
     @api.constrains("crm_request_thanks_url")
@@ -104,6 +92,32 @@ class CrmTeam(models.Model):
                         team=team.name,
                     )
                 )
+
+    def _get_crm_request_form_snippet(self, base):
+        """A bare HTML form for another website, posting to the request endpoint with
+        the team's key (extension point: a module may offer a styled one)."""
+        self.ensure_one()
+        sizes = REQUEST_FIELD_SIZES
+        return Markup(
+            '<form action="%s/crm/request/submit" method="post">\n'
+            '  <input type="hidden" name="key" value="%s"/>\n'
+            '  <input name="contact_name" maxlength="%s" placeholder="Name"/>\n'
+            '  <input name="company_name" maxlength="%s" placeholder="Company"/>\n'
+            '  <input name="email" type="email" maxlength="%s" placeholder="E-mail"/>\n'
+            '  <input name="phone" type="tel" maxlength="%s" placeholder="Phone"/>\n'
+            '  <textarea name="message" maxlength="%s"></textarea>\n'
+            '  <input name="homepage" style="display: none;" tabindex="-1" autocomplete="off"/>\n'
+            '  <button type="submit">Send</button>\n'
+            "</form>"
+        ) % (
+            base,
+            self.crm_request_key,
+            sizes["contact_name"],
+            sizes["company_name"],
+            sizes["email"],
+            sizes["phone"],
+            sizes["message"],
+        )
 
     def _get_crm_request_path(self):
         """The path of the team's public request page (``/crm/request/<slug>``)."""
