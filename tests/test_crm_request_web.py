@@ -116,6 +116,10 @@ class TestCrmRequestWeb(RequestCommon, HttpCase):
         self.assertEqual(order.source_id, self.env.ref("crm_extension.utm_source_website"))
         activity = self._stage_activities(order)
         self.assertEqual((len(activity), activity.user_id), (1, self.sp))
+        # not created by the public user, whom a salesperson of another company cannot read
+        public = self.env.ref("base.public_user")
+        self.assertNotIn(public, request.create_uid | order.create_uid | activity.create_uid)
+        activity.with_user(self.sp).create_uid.check_access("read")
 
     def test_page_says_what_is_wrong_and_keeps_what_was_typed(self):
         before = self._counts()

@@ -19,7 +19,7 @@ import logging
 
 from werkzeug.exceptions import BadRequest
 
-from odoo import http
+from odoo import SUPERUSER_ID, http
 from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
 from odoo.tools import SQL
@@ -200,12 +200,13 @@ class CrmRequestController(http.Controller):
         vals = self._prepare_request_vals(team, post)
         self._check_rate_limit(vals["remote_addr"])
         with request.env.cr.savepoint():
-            # sudo: the public visitor has no right on requests; the intake takes only the
-            # fields prepared above, never an owner, a deal or a state from the client
-            # in the team's company: its members, stages and sources, whatever company
-            # the public user belongs to
-            Request = request.env["crm.request"].with_company(team.company_id)
-            return Request.sudo().create([vals])
+            # as the superuser, like website_form: the public visitor has no right on
+            # requests, and the deal, its activity and its customer must not be created
+            # by the public user (a salesperson of another company could not read it);
+            # the intake takes only the fields prepared above, never an owner, a deal or
+            # a state from the client. In the team's company: its members and stages.
+            Request = request.env["crm.request"].with_user(SUPERUSER_ID)
+            return Request.with_company(team.company_id).create([vals])
 
     def _prepare_request_vals(self, team, post):
         """The values of ``crm.request`` for a visitor's ``post`` (extension point)."""
