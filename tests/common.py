@@ -511,7 +511,11 @@ class RequestCommon(PipelineCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.desk = cls.env["crm.team"].create(
-            {"name": "Front desk", "user_id": cls.mgr.id, "member_ids": [(4, cls.sp.id), (4, cls.sp2.id)]}
+            {
+                "name": "Front desk",
+                "user_id": cls.mgr.id,
+                "member_ids": [(4, cls.sp.id), (4, cls.sp2.id)],
+            }
         )
 
     def _request(self, user=None, **vals):

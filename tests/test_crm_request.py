@@ -34,7 +34,10 @@ class TestCrmRequest(RequestCommon):
         # the prospect: the company, in the first customer stage, owned by the salesperson
         contact = request.partner_id
         self.assertEqual(order.partner_id, contact)
-        self.assertEqual((contact.name, contact.email, contact.parent_id.name), ("Ann Smith", "Ann.Smith@Example.com", "Smith Bakery"))
+        self.assertEqual(
+            (contact.name, contact.email, contact.parent_id.name),
+            ("Ann Smith", "Ann.Smith@Example.com", "Smith Bakery"),
+        )
         company = contact.commercial_partner_id
         self.assertTrue(company.is_company)
         self.assertEqual(company.pipeline_stage_id, self.pstage_exploration)
@@ -47,7 +50,9 @@ class TestCrmRequest(RequestCommon):
         self.assertEqual(activity.crm_deadline, NOW + timedelta(minutes=15))
         self.assertEqual(activity.summary, "Call the client back")
         # the request in the deal's chatter
-        notes = order.message_ids.filtered(lambda m: "Please call me about an oven." in (m.body or ""))
+        notes = order.message_ids.filtered(
+            lambda m: "Please call me about an oven." in (m.body or "")
+        )
         self.assertEqual(len(notes), 1)
         self.assertIn("Ann.Smith@Example.com", notes.body)
 
@@ -140,16 +145,17 @@ class TestCrmRequest(RequestCommon):
 
     def test_a_failure_in_the_intake_leaves_nothing_half_written(self):
         before = self._counts()
-        # no order stage can open the deal: the first one is for no company of ours
-        other = self.env["res.company"].create({"name": "Elsewhere"})
-        self.stage_first_call.company_id = other
-        with self.assertRaises(ValidationError):
-            self._request(contact_name="Kim", email="kim@example.com")
+        # no order stage can open the deal (the prospect is created before it fails)
+        self.env["crm.pipeline.stage"].search([("scope", "=", "order")]).active = False
+        with self.assertRaisesRegex(UserError, "No order stage can open the deal"):
+            self._request(contact_name="Kim", company_name="Kim Ltd", email="kim@example.com")
         self.assertEqual(self._counts(), before)
 
     def test_salesperson_logs_a_request_that_the_turn_gives_to_a_teammate(self):
         self.env.ref("sales_team.group_sale_salesman")  # the salesperson's own orders only
-        request = self._request(user=self.sp2, contact_name="Leo", phone="+32 470 10 20 30", channel="phone")
+        request = self._request(
+            user=self.sp2, contact_name="Leo", phone="+32 470 10 20 30", channel="phone"
+        )
         self.assertEqual(request.user_id, self.sp)
         self.assertEqual(request.source_id, self.env.ref("crm_extension.utm_source_phone"))
         # who logged it reads it and its deal, and cannot move the deal
@@ -160,7 +166,10 @@ class TestCrmRequest(RequestCommon):
     def test_the_intake_fields_cannot_be_set_by_a_user(self):
         before = self._counts()
         for fname, value in (("user_id", self.sp2.id), ("partner_id", self.customer.id)):
-            with self.subTest(fname=fname), self.assertRaisesRegex(UserError, "found by the intake"):
+            with (
+                self.subTest(fname=fname),
+                self.assertRaisesRegex(UserError, "found by the intake"),
+            ):
                 self._request(user=self.mgr, contact_name="Max", **{fname: value})
         self.assertEqual(self._counts(), before)
         request = self._request(user=self.mgr, contact_name="Max")
@@ -172,8 +181,12 @@ class TestCrmRequest(RequestCommon):
         theirs = self._request(contact_name="Otto")  # sp2's turn
         self.assertEqual((mine.user_id, theirs.user_id), (self.sp, self.sp2))
         Request = self.env["crm.request"]
-        self.assertEqual(Request.with_user(self.sp).search([("id", "in", (mine | theirs).ids)]), mine)
-        self.assertEqual(Request.with_user(self.mgr).search([("id", "in", (mine | theirs).ids)]), mine | theirs)
+        self.assertEqual(
+            Request.with_user(self.sp).search([("id", "in", (mine | theirs).ids)]), mine
+        )
+        self.assertEqual(
+            Request.with_user(self.mgr).search([("id", "in", (mine | theirs).ids)]), mine | theirs
+        )
         with self.assertRaises(AccessError):
             theirs.with_user(self.sp).read(["contact_name"])
         for user in (self.plain, self.salesman):

@@ -13,6 +13,8 @@ REQUEST_FIELD_SIZES = {
     "message": 5000,
     "remote_addr": 64,
 }
+# a request says who sent it by at least one of these
+IDENTITY_FIELDS = ("contact_name", "company_name", "email", "phone")
 # the UTM source a channel sets when the request names none (data/utm_source_data.xml)
 CHANNEL_SOURCES = {
     "web": "crm_extension.utm_source_website",
@@ -34,12 +36,12 @@ class CrmRequest(models.Model):
     _order = "create_date desc, id desc"
     _rec_name = "contact_name"
 
-    contact_name = fields.Char(string="Contact Name", size=REQUEST_FIELD_SIZES["contact_name"])
-    company_name = fields.Char(string="Company Name", size=REQUEST_FIELD_SIZES["company_name"])
-    email = fields.Char(string="Email", size=REQUEST_FIELD_SIZES["email"])
-    phone = fields.Char(string="Phone", size=REQUEST_FIELD_SIZES["phone"])
-    vat = fields.Char(string="Tax ID", size=REQUEST_FIELD_SIZES["vat"])
-    message = fields.Text(string="Message")
+    contact_name = fields.Char()
+    company_name = fields.Char()
+    email = fields.Char()
+    phone = fields.Char()
+    vat = fields.Char(string="Tax ID")
+    message = fields.Text()
     team_id = fields.Many2one(
         "crm.team",
         string="Sales Team",
@@ -56,7 +58,6 @@ class CrmRequest(models.Model):
     )
     remote_addr = fields.Char(
         string="Client Address",
-        size=REQUEST_FIELD_SIZES["remote_addr"],
         index="btree_not_null",
         readonly=True,
         help="The address of the client that sent a web request.",
@@ -79,9 +80,7 @@ class CrmRequest(models.Model):
         readonly=True,
         help="The detail by which the existing customer was found (empty: a new prospect).",
     )
-    crm_intake_stage_id = fields.Many2one(
-        "crm.pipeline.stage", string="First Stage", readonly=True
-    )
+    crm_intake_stage_id = fields.Many2one("crm.pipeline.stage", string="First Stage", readonly=True)
     state = fields.Selection(
         [
             ("new", "Waiting for the First Call"),
@@ -96,9 +95,7 @@ class CrmRequest(models.Model):
         "opened it in; then as its deal goes.",
     )
 
-    @api.depends(
-        "order_id.pipeline_stage_id", "order_id.state", "crm_intake_stage_id"
-    )
+    @api.depends("order_id.pipeline_stage_id", "order_id.state", "crm_intake_stage_id")
     def _compute_state(self):
         for request in self:
             order = request.order_id
@@ -136,17 +133,13 @@ class CrmRequest(models.Model):
                         size=size,
                     )
                 )
-        if not (vals.get("contact_name") or "").strip() and not (
-            (vals.get("email") or "").strip() or (vals.get("phone") or "").strip()
-        ):
+        if not any((vals.get(fname) or "").strip() for fname in IDENTITY_FIELDS):
             raise ValidationError(
                 self.env._("Give at least a name, an e-mail address or a phone number.")
             )
         if (vals.get("email") or "").strip() and not email_normalize(vals["email"]):
             raise ValidationError(
-                self.env._(
-                    "%(email)s is not a valid e-mail address.", email=vals["email"].strip()
-                )
+                self.env._("%(email)s is not a valid e-mail address.", email=vals["email"].strip())
             )
 
     def _crm_workflow_fields(self):

@@ -1,8 +1,11 @@
 from markupsafe import Markup
 
 from odoo import SUPERUSER_ID, api, models
-from odoo.exceptions import ConcurrencyError
+from odoo.exceptions import ConcurrencyError, UserError
+from odoo.fields import Domain
 from odoo.tools import SQL, clean_context, plaintext2html
+
+from .res_partner_match import MATCH_FIELDS
 
 # the keys a request finds its customer by, in this order (the matcher's first key wins)
 MATCH_KEYS = ("email", "phone", "vat")
@@ -48,9 +51,9 @@ class CrmRequest(models.Model):
     def _crm_lock_match_keys(self):
         """Take the transaction lock of every normalized key of ``self``, in one order
         for every transaction (no deadlock between two batches)."""
-        Partner = self.env["res.partner"]
         keys = set()
         for request in self:
+            Partner = self.env["res.partner"].with_company(request.company_id)
             for key, value in Partner._match_row_keys(request._crm_match_row(), MATCH_KEYS).items():
                 if value:
                     keys.add(f"crm.request:{key}:{value}")
@@ -63,7 +66,8 @@ class CrmRequest(models.Model):
         nobody has any of its details. Several customers for that key: the oldest one,
         and the deal's chatter says which others match."""
         self.ensure_one()
-        Partner = self.env["res.partner"]
+        # the customers of the request's company (the matcher reads env.companies)
+        Partner = self.env["res.partner"].with_company(self.company_id)
         matches = Partner._match_partner_keys([self._crm_match_row()], MATCH_KEYS)[0]
         for key in MATCH_KEYS:
             partners = matches[key]
@@ -78,17 +82,23 @@ class CrmRequest(models.Model):
         """Raise ``ConcurrencyError`` when a transaction that committed after this one
         began created a customer with a key of the request (see the class docstring)."""
         self.ensure_one()
-        row = self._crm_match_row()
+        Partner = self.env["res.partner"].with_company(self.company_id)
+        row_keys = Partner._match_row_keys(self._crm_match_row(), MATCH_KEYS)
+        domain = Domain.OR(
+            Domain(MATCH_FIELDS[key], "=", value) for key, value in row_keys.items() if value
+        )
+        if domain.is_false():
+            return
+        # the partners the matcher reads (active, shared or of these companies), by the
+        # keys it computed here: the fresh transaction may not see our own records yet
+        domain &= Domain("company_id", "in", [False, *Partner.env.companies.ids])
         with self.env.registry.cursor(readonly=True) as cr:
-            partners = api.Environment(cr, SUPERUSER_ID, {})["res.partner"].with_company(
-                self.company_id.id
-            )
-            matches = partners._match_partner_keys([row], MATCH_KEYS)[0]
-            keys = [key for key in MATCH_KEYS if matches[key]]
-        if keys:
+            partners = api.Environment(cr, SUPERUSER_ID, {})["res.partner"]
+            found = partners.search_count(domain, limit=1)
+        if found:
             # not a user error: Odoo's ``retrying`` runs the request again
             raise ConcurrencyError(
-                f"A customer with the {keys[0]} of request {self.id} was created meanwhile"
+                f"A customer with the details of request {self.id} was created meanwhile"
             )
 
     def _crm_intake_one(self):
@@ -123,7 +133,6 @@ class CrmRequest(models.Model):
             "is_company": bool(self.company_name),
             "customer_rank": 1,
             "user_id": user.id,
-            "team_id": self.team_id.id,
             "vat": self.vat,
             "company_id": False,
         }
@@ -169,7 +178,9 @@ class CrmRequest(models.Model):
             "vat": {customer.crm_vat_key},
         }
         differ += [key for key in MATCH_KEYS if row_keys[key] and row_keys[key] not in known[key]]
-        return [(self._fields[fname]._description_string(self.env), self[fname]) for fname in differ]
+        return [
+            (self._fields[fname]._description_string(self.env), self[fname]) for fname in differ
+        ]
 
     def _crm_note_other_details(self, partner, order):
         details = self._crm_other_details(partner)
@@ -193,7 +204,17 @@ class CrmRequest(models.Model):
         """Values of the deal of the request: a draft quotation in the first order stage
         (the default of ``sale.order``), for ``user``, with the request's UTM."""
         self.ensure_one()
+        stage = self.env["crm.pipeline.stage"]._first_stage("order", self.company_id)
+        if not stage:
+            raise UserError(
+                self.env._(
+                    "No order stage can open the deal of this request in %(company)s: "
+                    "an administrator sets up the Order Pipeline's stages first.",
+                    company=self.company_id.name,
+                )
+            )
         return {
+            "pipeline_stage_id": stage.id,
             "partner_id": partner.id,
             "user_id": user.id,
             "team_id": self.team_id.id,

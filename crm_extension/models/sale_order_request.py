@@ -37,13 +37,13 @@ class SaleOrder(models.Model):
     def create(self, vals_list):
         """An order created with the quick create's fields is a request's deal: the
         request is created (channel Phone) and its intake opens the deal."""
-        requests = [
-            any(fname in vals for fname in QUICK_REQUEST_FIELDS) for vals in vals_list
-        ]
+        requests = [any(fname in vals for fname in QUICK_REQUEST_FIELDS) for vals in vals_list]
         if not any(requests):
             return super().create(vals_list)
         self._crm_check_quick_request_stage()
-        plain = super().create([vals for vals, req in zip(vals_list, requests) if not req])
+        plain = super().create(
+            [vals for vals, req in zip(vals_list, requests, strict=True) if not req]
+        )
         plain_ids = iter(plain.ids)
         Request = self.env["crm.request"].with_context(clean_context(self.env.context))
         deals = Request.create(
@@ -53,14 +53,12 @@ class SaleOrder(models.Model):
                     for fname, request_fname in QUICK_REQUEST_FIELDS.items()
                 }
                 | {"channel": "phone"}
-                for vals, req in zip(vals_list, requests)
+                for vals, req in zip(vals_list, requests, strict=True)
                 if req
             ]
         ).order_id
         deal_ids = iter(deals.ids)
-        return self.browse(
-            [next(deal_ids) if req else next(plain_ids) for req in requests]
-        )
+        return self.browse([next(deal_ids) if req else next(plain_ids) for req in requests])
 
     @api.model
     def _crm_check_quick_request_stage(self):
