@@ -300,7 +300,7 @@ class TestCrmRequestWeb(RequestCommon, HttpCase):
             self.assertIn(message, answer.text)
         self.assertEqual(self._counts(), before)
         # no name, no e-mail, no phone
-        answer = self._submit(as_json=True, company_name="Ghost Ltd")
+        answer = self._submit(as_json=True, message="Call me, whoever I am.")
         self.assertEqual(answer.status_code, 400)
         self.assertIn(
             "Give at least a name, an e-mail address or a phone number.", answer.json()["message"]
