@@ -354,6 +354,16 @@ class TestCrmRequestWeb(RequestCommon, HttpCase):
             with self.assertRaises(AccessError):
                 self.desk.with_user(user).read(["crm_request_key"])
         self.assertEqual(self.desk.crm_request_key, self.key)
+        # the team form shows the page, the key and the snippet to a sales administrator
+        arch = self.env["crm.team"].with_user(self.crm_admin).get_views([(False, "form")])
+        arch = arch["views"]["form"]["arch"]
+        for fname in (
+            "crm_request_page",
+            "crm_request_url",
+            "crm_request_key",
+            "crm_request_embed",
+        ):
+            self.assertIn(f'name="{fname}"', arch)
 
     def test_thank_you_page_must_be_a_web_address(self):
         for url in ("javascript:alert(1)", "//evil.example", "ftp://x.example/", "https:nohost"):

@@ -16,10 +16,11 @@ stranger who the company's customers are.
 
 import json
 import logging
+from contextlib import contextmanager
 
 from werkzeug.exceptions import BadRequest
 
-from odoo import SUPERUSER_ID, http
+from odoo import SUPERUSER_ID, api, http, sql_db
 from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
 from odoo.tools import SQL
@@ -191,22 +192,46 @@ class CrmRequestController(http.Controller):
         """Leave the visitor's request for ``team``; nothing is written when it is refused.
 
         A filled honeypot returns as if the request were taken. Raises
-        :class:`RateLimited`, or the intake's UserError/ValidationError (inside a
-        savepoint: the refused request leaves nothing behind).
+        :class:`RateLimited`, or the intake's UserError/ValidationError (its transaction
+        rolled back: the refused request leaves nothing behind).
+
+        The intake runs as the superuser, like website_form: the public visitor has no
+        right on requests, and the deal, its activity and its customer must not be
+        created by the public user (a salesperson of another company could not read
+        it). It takes only the fields prepared here, never an owner, a deal or a state
+        from the client, in the team's company (its members and stages).
         """
         if post.get(HONEYPOT):
             _logger.info("crm.request: honeypot filled for team %s, ignored", team.id)
-            return request.env["crm.request"]
+            return
         vals = self._prepare_request_vals(team, post)
-        self._check_rate_limit(vals["remote_addr"])
-        with request.env.cr.savepoint():
-            # as the superuser, like website_form: the public visitor has no right on
-            # requests, and the deal, its activity and its customer must not be created
-            # by the public user (a salesperson of another company could not read it);
-            # the intake takes only the fields prepared above, never an owner, a deal or
-            # a state from the client. In the team's company: its members and stages.
-            Request = request.env["crm.request"].with_user(SUPERUSER_ID)
-            return Request.with_company(team.company_id).create([vals])
+        with self._team_turn(team), request.env.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, dict(request.env.context))
+            self._check_rate_limit(env, vals["remote_addr"])
+            team = env["crm.team"].browse(team.id)
+            env["crm.request"].with_company(team.company_id).create([vals])
+
+    @contextmanager
+    def _team_turn(self, team):
+        """Wait for the turn of ``team`` on a connection of its own, then let the
+        intake begin its transaction.
+
+        Odoo's transactions are REPEATABLE READ: one that waits for a lock still sees
+        the database as it was when it began, and fails to lock a row the other one
+        changed meanwhile (the team's turn): retried up to five times, two clients
+        posting without pause lose some requests that way. Taken on another
+        connection, the lock comes before the intake's transaction begins, which so
+        sees the previous request of the team committed. Closing that connection rolls
+        its transaction back and releases the lock, after the intake committed.
+        """
+        lock_cr = sql_db.db_connect(request.env.cr.dbname).cursor()
+        try:
+            lock_cr.execute(
+                SQL("SELECT pg_advisory_xact_lock(hashtext(%s))", f"crm.request.team:{team.id}")
+            )
+            yield
+        finally:
+            lock_cr.close()
 
     def _prepare_request_vals(self, team, post):
         """The values of ``crm.request`` for a visitor's ``post`` (extension point)."""
@@ -239,20 +264,20 @@ class CrmRequestController(http.Controller):
                 vals[f"{key}_id"] = record.id
         return vals
 
-    def _check_rate_limit(self, remote_addr):
+    def _check_rate_limit(self, env, remote_addr):
         """Refuse the request when ``remote_addr`` left the limit of requests (system
         parameters ``crm_extension.request_rate_limit`` per ``..._rate_window`` minutes;
-        0 turns the limit off). Counted in the database, so it holds across workers;
-        requests of one address are serialized by an advisory lock, the count may still
-        miss one committed after this transaction began (at most one per worker)."""
+        0 turns the limit off). Counted in the database, so it holds across workers:
+        exact for the requests of one team (see ``_team_turn``); requests of one
+        address to several teams at the same moment may pass it by one per worker."""
         if not remote_addr:
             return
-        params = request.env["ir.config_parameter"].sudo()
+        params = env["ir.config_parameter"].sudo()
         limit = _int_param(params, RATE_LIMIT_PARAM, DEFAULT_RATE_LIMIT)
         window = _int_param(params, RATE_WINDOW_PARAM, DEFAULT_RATE_WINDOW)
         if limit <= 0:
             return
-        cr = request.env.cr
+        cr = env.cr
         cr.execute(
             SQL("SELECT pg_advisory_xact_lock(hashtext(%s))", f"crm_request_rate:{remote_addr}")
         )
