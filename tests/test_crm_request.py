@@ -4,7 +4,7 @@ deal in the first order stage, with the "call back" activity for its salesperson
 from datetime import datetime, timedelta
 
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common import RequestCommon
 
@@ -202,3 +202,73 @@ class TestCrmRequest(RequestCommon):
         self.assertIn("&lt;script&gt;", body)
         self.assertNotIn("<script>", body)
         self.assertIn("&lt;b&gt;Eve", body)
+
+
+@tagged("post_install", "-at_install")
+class TestCrmRequestQuickCreate(RequestCommon):
+    """The phone / walk-in channel: the quick create of the Order Pipeline's first column."""
+
+    QUICK_VIEW = "crm_extension.sale_order_view_form_quick_request"
+
+    def _quick_create(self, user, stage, **values):
+        Order = self.env["sale.order"].with_user(user)
+        # as the kanban's quick create does: the column's stage and the user's team
+        Order = Order.with_context(default_pipeline_stage_id=stage.id, default_team_id=self.desk.id)
+        form = Form(Order, view=self.QUICK_VIEW)
+        for fname, value in values.items():
+            setattr(form, fname, value)
+        return form.save()
+
+    def test_the_board_offers_the_quick_create_of_a_request(self):
+        kanban = self.env.ref("crm_extension.sale_order_view_kanban_pipeline")
+        arch = self.env["sale.order"].get_view(kanban.id, "kanban")["arch"]
+        self.assertIn('quick_create_view="crm_extension.sale_order_view_form_quick_request"', arch)
+        self.assertIn('on_create="quick_create"', arch)
+        # the native quotation form is untouched
+        form = self.env["sale.order"].get_view(self.env.ref("sale.view_order_form").id, "form")
+        self.assertNotIn("crm_request_", form["arch"])
+
+    def test_a_call_logged_on_the_board_goes_through_the_intake(self):
+        with self._at(NOW):
+            order = self._quick_create(
+                self.sp2,
+                self.stage_first_call,
+                crm_request_contact_name="Walk-in Wendy",
+                crm_request_phone="+32 470 11 22 33",
+                crm_request_email="wendy@example.com",
+            )
+        request = order.crm_request_ids
+        self.assertEqual(len(request), 1)
+        self.assertEqual(request.channel, "phone")
+        self.assertEqual(order.source_id, self.env.ref("crm_extension.utm_source_phone"))
+        self.assertEqual(order.partner_id.name, "Walk-in Wendy")
+        self.assertEqual(order.partner_id.phone, "+32 470 11 22 33")
+        self.assertEqual(order.pipeline_stage_id, self.stage_first_call)
+        # the team's turn gives it to sp; sp2, who took the call, still reads it
+        self.assertEqual(order.user_id, self.sp)
+        self.assertEqual(self._stage_activities(order).crm_deadline, NOW + timedelta(minutes=15))
+        self.assertEqual(order.with_user(self.sp2).partner_id.name, "Walk-in Wendy")
+
+    def test_a_known_caller_finds_the_customer(self):
+        customer = self._customer("Known Caller", phone="+32 470 44 55 66", user_id=self.sp2.id)
+        order = self._quick_create(
+            self.sp2, self.stage_first_call, crm_request_phone="0032 470 445 566"
+        )
+        self.assertEqual((order.partner_id, order.user_id), (customer, self.sp2))
+
+    def test_another_column_or_nothing_typed_is_refused_and_nothing_written(self):
+        before = self._counts()
+        with self.assertRaisesRegex(UserError, "A new request starts in stage First call"):
+            self._quick_create(self.sp, self.stage_measure, crm_request_contact_name="Xavier")
+        with self.assertRaisesRegex(ValidationError, "at least a name"):
+            self._quick_create(self.sp, self.stage_first_call, crm_request_email=False)
+        with self.assertRaisesRegex(ValidationError, "not a valid e-mail"):
+            self._quick_create(
+                self.sp, self.stage_first_call, crm_request_contact_name="Y", crm_request_email="y@"
+            )
+        self.assertEqual(self._counts(), before)
+
+    def test_a_quotation_created_as_usual_makes_no_request(self):
+        order = self._quotation(self.salesman)
+        self.assertFalse(order.crm_request_ids)
+        self.assertFalse(self.env["crm.request"].search([]))

@@ -189,12 +189,16 @@ class CrmRequest(models.Model):
 
     @api.model
     def _prepare_request_vals(self, vals):
-        """The values of a request as given, stripped, with the source of its channel
-        when it names none."""
+        """The values of a request as given, stripped, with the company of its team and
+        the source of its channel when it names none."""
         vals = {
             key: value.strip() if isinstance(value, str) and key != "message" else value
             for key, value in vals.items()
         }
+        if vals.get("team_id") and not vals.get("company_id"):
+            # a team of one company takes the requests of that company
+            team = self.env["crm.team"].browse(vals["team_id"])
+            vals["company_id"] = team.sudo().company_id.id or self.env.company.id
         channel = vals.get("channel") or self.default_get(["channel"]).get("channel")
         if not vals.get("source_id") and channel in CHANNEL_SOURCES:
             source = self.env.ref(CHANNEL_SOURCES[channel], raise_if_not_found=False)

@@ -1,5 +1,5 @@
 from odoo import api, models
-from odoo.tools import html2plaintext, parse_contact_from_email
+from odoo.tools.mail import html2plaintext, parse_contact_from_email, unfold_references
 
 from .crm_request import REQUEST_FIELD_SIZES
 
@@ -29,11 +29,29 @@ class CrmRequest(models.Model):
         }
 
     @api.model
+    def _get_replied_order(self, msg_dict):
+        """The deal an incoming e-mail replies to (by its references), if any."""
+        references = unfold_references(msg_dict.get("references") or msg_dict.get("in_reply_to"))
+        if not references:
+            return self.env["sale.order"]
+        message = self.env["mail.message"].search(
+            [("message_id", "in", references), ("model", "=", "sale.order")], limit=1
+        )
+        return self.env["sale.order"].browse(message.res_id).exists()
+
+    @api.model
     def message_new(self, msg_dict, custom_values=None):
         """Run the intake on the e-mail and answer its deal, not the request: the
         gateway posts the e-mail itself on the record it gets, so the e-mail is in the
         deal's chatter, and the replies to it (and to what the salesperson answers
-        from the deal) find the deal by their references: they land there, never in
-        a new deal."""
+        from the deal) find the deal by their references.
+
+        A reply sent to the alias too comes here rather than to the deal (the gateway
+        takes an e-mail to an alias of another model for a forward): it is the deal's,
+        not a new request."""
+        order = self._get_replied_order(msg_dict)
+        if order:
+            order.message_update(msg_dict)
+            return order
         request = self.create(self._prepare_mail_request_vals(msg_dict, custom_values))
         return request.order_id

@@ -4,6 +4,17 @@ import { registry } from "@web/core/registry";
 import { useService } from "@web/core/utils/hooks";
 import { RottingKanbanRenderer } from "@mail/js/rotting_mixin/rotting_kanban_renderer";
 import { rottingKanbanView } from "@mail/js/rotting_mixin/rotting_kanban_view";
+import { KanbanHeader } from "@web/views/kanban/kanban_header";
+
+/**
+ * A new card of the pipeline boards is a request (a call, a walk-in): it starts in the
+ * first column, so only that column offers the quick create.
+ */
+export class CrmPipelineKanbanHeader extends KanbanHeader {
+    canQuickCreate() {
+        return super.canQuickCreate() && this.props.list.groups[0]?.id === this.props.group.id;
+    }
+}
 
 /**
  * The pipeline boards: dropping a card on a lost stage asks for the lost reason at once
@@ -11,6 +22,8 @@ import { rottingKanbanView } from "@mail/js/rotting_mixin/rotting_kanban_view";
  * the reason is given; dropping it anywhere else moves it as usual.
  */
 export class CrmPipelineKanbanRenderer extends RottingKanbanRenderer {
+    static components = { ...RottingKanbanRenderer.components, KanbanHeader: CrmPipelineKanbanHeader };
+
     setup() {
         super.setup();
         this.action = useService("action");
