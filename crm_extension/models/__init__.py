@@ -17,6 +17,7 @@ from . import (
     crm_request_mail,
     crm_team,
     crm_team_member,
+    crm_team_web,
     mail_activity,
     res_company,
     res_config_settings,
