@@ -7,7 +7,7 @@
     "website": "https://github.com/crm-extension/crm_extension",
     "author": "crm_extension developers",
     "license": "LGPL-3",
-    "depends": ["sale_management", "account", "mail", "contacts", "report_xlsx"],
+    "depends": ["sale_management", "account", "mail", "contacts", "report_xlsx", "base_import"],
     "data": [
         "security/crm_extension_groups.xml",
         "security/ir.model.access.csv",
