@@ -29,6 +29,7 @@
         "wizards/crm_pipeline_lost_wizard_views.xml",
         "wizards/crm_set_role_wizard_views.xml",
         "wizards/sale_order_accounting_reject_views.xml",
+        "wizards/crm_customer_import_wizard_views.xml",
         "report/crm_pipeline_report_views.xml",
         "report/crm_receivable_report_views.xml",
         "views/crm_extension_menus.xml",

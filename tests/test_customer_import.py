@@ -359,3 +359,23 @@ class TestContactsImport(ImportCommon):
         result = self._import(self.sp, [["Name", "parent_id"], ["Ingrid", "Fjord Glass"]])
         self.assertEqual(self._errors(result), [])
         self.assertEqual(self.env["res.partner"].browse(result["ids"]).parent_id, company)
+
+
+@tagged("post_install", "-at_install")
+class TestCustomerImportWizard(ImportCommon):
+    def test_the_wizard_opens_odoos_import_with_the_chosen_keys(self):
+        wizard = (
+            self.env["crm.customer.import.wizard"]
+            .with_user(self.sp)
+            .create({"match_keys": "email,phone,vat"})
+        )
+        action = wizard.action_open_import()
+        self.assertEqual((action["type"], action["tag"]), ("ir.actions.client", "import"))
+        self.assertEqual(action["params"]["active_model"], "res.partner")
+        context = action["params"]["context"]
+        self.assertEqual(context["crm_customer_import_keys"], ["email", "phone", "vat"])
+        # the same customer mode as the Customer Pipeline's own "Import records"
+        self.assertEqual(
+            {k: v for k, v in context.items() if k != "crm_customer_import_keys"},
+            {k: v for k, v in self.pipeline_context.items() if k != "crm_customer_import_keys"},
+        )
