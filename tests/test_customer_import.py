@@ -67,7 +67,7 @@ class ImportCommon(PipelineCommon):
             if not key.startswith("search_default")
         }
 
-    def _import(self, user, rows, file_type=CSV, dryrun=False, keys=None, fields=None):
+    def _import(self, user, rows, file_type=CSV, dryrun=False, keys=None, fields=None, **options):
         """Import ``rows`` (the first one: the headers) as ``user``; the mapping is
         Odoo's suggestion unless ``fields`` is given. Returns execute_import's result."""
         context = dict(self.pipeline_context)
@@ -97,7 +97,7 @@ class ImportCommon(PipelineCommon):
                 "/".join(preview["matches"][i]) if i in preview["matches"] else False
                 for i in range(len(rows[0]))
             ]
-        return importer.execute_import(fields, rows[0], dict(OPTIONS), dryrun=dryrun)
+        return importer.execute_import(fields, rows[0], dict(OPTIONS, **options), dryrun=dryrun)
 
     def _partners(self):
         return self.env["res.partner"].with_context(active_test=False).search([])
@@ -299,6 +299,21 @@ class TestCustomerImportErrors(ImportCommon):
             [["Name", "Email"], ["One", "same@example.com"], ["Two", "Same@Example.com"]],
             "This row has the same e-mail as row 1 of the file (same@example.com)",
         )
+
+    def test_a_big_file_is_read_window_by_window_as_the_screen_loads_it(self):
+        rows = [
+            ["Name", "Email"],
+            ["One", "one@example.com"],
+            ["Two", "two@example.com"],
+            ["Bad", "bad@@example"],
+        ]
+        # the first window (2 rows) is loaded; the bad row waits for its own window
+        result = self._import(self.sp, rows, limit=2)
+        self.assertEqual(self._errors(result), [])
+        self.assertEqual(len(result["ids"]), 2)
+        self.assertEqual(result["nextrow"], 2)
+        result = self._import(self.sp, rows, limit=2, skip=2)
+        self._assert_refused(result, "is not a valid e-mail address")
 
     def test_test_run_writes_nothing(self):
         before = self._snapshot()

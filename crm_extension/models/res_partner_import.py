@@ -43,9 +43,13 @@ class ResPartner(models.Model):
         if keys is None:
             return super().load(fields, data)
         keys = [key for key in keys if key in MATCH_FIELDS]
-        fields, data, messages = self._prepare_customer_import(
-            list(fields), [list(row) for row in data], keys
+        # the import screen loads a big file by windows of rows (its "limit"): only
+        # the rows of this window are read, matched and loaded now
+        limit = self.env.context.get("_import_limit") or len(data)
+        fields, window, messages = self._prepare_customer_import(
+            list(fields), [list(row) for row in data[:limit]], keys
         )
+        data = window + [[*row, *[""] * (len(fields) - len(row))] for row in data[limit:]]
         savepoint = self.env.cr.savepoint()
         result = super().load(fields, data)
         if any(message["type"] == "error" for message in messages):
