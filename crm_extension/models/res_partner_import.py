@@ -1,16 +1,13 @@
 from odoo import api, models
 
+from ..const import (
+    CONTACT_DOMAIN,
+    CUSTOMER_DOMAIN,
+    CUSTOMER_IMPORT_KEYS,
+    IDENTITY_COLUMNS,
+    PARENT_COLUMNS,
+)
 from .res_partner_match import MATCH_FIELDS
-
-# the context key that puts Odoo's import of partners in customer mode, with the match
-# keys in their order: set by the Customer Pipeline's action and its import wizard
-CUSTOMER_IMPORT_KEYS = "crm_customer_import_keys"
-# the columns of a row that say who the row already is
-IDENTITY_COLUMNS = ("id", ".id")
-PARENT_COLUMNS = ("parent_id", "parent_id/id", "parent_id/.id")
-# a customer is a commercial entity; a contact is a person of a company
-CUSTOMER_DOMAIN = ["|", ("is_company", "=", True), ("parent_id", "=", False)]
-CONTACT_DOMAIN = [("parent_id", "!=", False), ("is_company", "=", False)]
 
 
 class ResPartner(models.Model):

@@ -1,6 +1,6 @@
 from odoo import fields, models
 
-from ..models.res_partner_import import CUSTOMER_IMPORT_KEYS
+from ..const import CUSTOMER_IMPORT_KEYS
 
 # the orders of match keys offered; the first key that finds a partner decides
 MATCH_KEY_ORDERS = {
