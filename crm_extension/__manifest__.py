@@ -7,7 +7,7 @@
     "website": "https://github.com/crm-extension/crm_extension",
     "author": "crm_extension developers",
     "license": "LGPL-3",
-    "depends": ["sale_management", "account", "mail", "contacts", "report_xlsx"],
+    "depends": ["sale_management", "account", "mail", "contacts", "report_xlsx", "base_import"],
     "data": [
         "security/crm_extension_groups.xml",
         "security/ir.model.access.csv",
@@ -31,6 +31,7 @@
         "wizards/crm_pipeline_lost_wizard_views.xml",
         "wizards/crm_set_role_wizard_views.xml",
         "wizards/sale_order_accounting_reject_views.xml",
+        "wizards/crm_customer_import_wizard_views.xml",
         "report/crm_pipeline_report_views.xml",
         "report/crm_receivable_report_views.xml",
         "data/utm_source_data.xml",

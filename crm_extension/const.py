@@ -28,3 +28,14 @@ OPERATORS = {
     ">": operator.gt,
     ">=": operator.ge,
 }
+
+# the client base import (models/res_partner_import.py): the context key that puts Odoo's
+# import of partners in customer mode, with the match keys in their order (set by the
+# Customer Pipeline's action and its import wizard); the columns of a row that say who
+# it already is, or whose person it is; a customer is a commercial entity, a contact a
+# person of a company
+CUSTOMER_IMPORT_KEYS = "crm_customer_import_keys"
+IDENTITY_COLUMNS = ("id", ".id")
+PARENT_COLUMNS = ("parent_id", "parent_id/id", "parent_id/.id")
+CUSTOMER_DOMAIN = ["|", ("is_company", "=", True), ("parent_id", "=", False)]
+CONTACT_DOMAIN = [("parent_id", "!=", False), ("is_company", "=", False)]

@@ -29,6 +29,8 @@ class TestPartnerKeys(CrmCommon):
     def test_emails_are_mails_normalized_form(self):
         self.assertEqual(email_key('"Ann" <Ann.Lee@Example.COM>'), "ann.lee@example.com")
         self.assertFalse(email_key("not an e-mail"))
+        self.assertFalse(email_key("bad@@example"))
+        self.assertFalse(email_key("ann@example.com, bob@example.com"))
 
     def test_partner_keys_are_stored_from_phone_vat_and_country(self):
         belgium = self.env.ref("base.be")

@@ -3,6 +3,7 @@ from . import crm_workflow_mixin  # isort: skip
 from . import (
     account_journal,
     account_move,
+    base_import_import,
     crm_customer_figures,
     crm_dashboard,
     crm_dashboard_scope,
@@ -25,6 +26,7 @@ from . import (
     res_partner_card,
     res_partner_class,
     res_partner_followup,
+    res_partner_import,
     res_partner_match,
     res_partner_ownership,
     res_users,

@@ -70,7 +70,7 @@ class ResPartner(models.Model):
         return {key: normalize[key](row.get(key)) for key in keys}
 
     @api.model
-    def _match_partner_keys(self, rows, keys=tuple(MATCH_FIELDS), domain=None):
+    def _match_partner_keys(self, rows, keys=tuple(MATCH_FIELDS), domain=None, row_keys=None):
         """The partners each of ``rows`` matches, per key: one search per key for all
         the rows, whatever their number.
 
@@ -78,6 +78,8 @@ class ResPartner(models.Model):
             and optionally ``country_id`` (see :meth:`_match_row_keys`)
         :param keys: the keys to match by, among ``email``, ``phone``, ``vat``
         :param domain: narrows the partners that may match, e.g. to companies
+        :param row_keys: the rows' keys if the caller normalized them already
+            (:meth:`_match_row_keys`, aligned with ``rows``)
         :return: one dict per row, ``{key: res.partner recordset}`` (empty when the
             row has no such key or nobody has it)
 
@@ -87,7 +89,8 @@ class ResPartner(models.Model):
         open, nor on an archived one (archived customers are reactivated by hand).
         This is a public hook of the partner model for the import and the intake:
         other models call it, and may extend it with ``super()``."""
-        row_keys = [self._match_row_keys(row, keys) for row in rows]
+        if row_keys is None:
+            row_keys = [self._match_row_keys(row, keys) for row in rows]
         base = Domain(domain or []) & Domain("company_id", "in", [False, *self.env.companies.ids])
         results = [{key: self.browse() for key in keys} for _row in rows]
         for key in keys:

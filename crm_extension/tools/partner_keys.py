@@ -4,7 +4,8 @@
 both sides are normalized by the same rule.
 
 - **E-mail**: mail's own ``email_normalize`` (lower case, no name around it), the
-  rule of the stored ``email_normalized`` of ``mail.thread.blacklist``.
+  rule of the stored ``email_normalized`` of ``mail.thread.blacklist``; a value
+  with several addresses, or that is no address, identifies nobody.
 - **Phone** (without ``phone_validation``, which we do not depend on): the digits
   of the number in international form, without the ``+``. A number written with
   ``+`` or ``00`` is international already (``+32 2 290 12 34`` and
@@ -24,11 +25,14 @@ import re
 from odoo.tools import email_normalize
 
 MIN_PHONE_DIGITS = 6
+EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+")
 
 
 def email_key(email):
-    """The normalized e-mail of ``email``, or False."""
-    return email_normalize(email, strict=False) if email else False
+    """The normalized e-mail of ``email`` when it holds one address with a local part
+    and a domain (``bad@@example`` does not), or False."""
+    key = email_normalize(email) if email else False
+    return key if key and EMAIL_RE.fullmatch(key) else False
 
 
 def phone_key(phone, calling_code=None):
