@@ -31,10 +31,24 @@ TAG = re.compile(r"</?([a-zA-Z][\w-]*)")
 SAME_IN_LANGUAGE = {
     "da": {"Administrator", "Journal", "Medium", "Pipeline", "Status", "Team %(team)s"},
     "nb": {"Administrator", "Journal", "Medium", "Status", "Team %(team)s"},
-    "nl": {"Contact", "Document", "Manager", "Medium", "Order", "Orders", "Status", "is"},
-    "it": {"No"},
-    "tl": set(),
+    "nl": {
+        "Contact",
+        "Deal",
+        "Document",
+        "Intake",
+        "Manager",
+        "Medium",
+        "Order",
+        "Orders",
+        "Status",
+        "is",
+    },
+    "it": {"%(hours)s h %(minutes)s min", "No"},
+    "tl": {"%(hours)s h %(minutes)s min", "Deal", "Email"},
 }
+# the same in every language: units, Internet words, a sample address
+for _same in SAME_IN_LANGUAGE.values():
+    _same |= {"%(minutes)s min", "E-mail", "e-mail", "Logo", "Web", "https://example.com/thanks"}
 
 
 def _language_neutral(msgid):
