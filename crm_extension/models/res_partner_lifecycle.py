@@ -151,6 +151,6 @@ class ResPartner(models.Model):
         then) and never backwards nor out of a lost stage. Set-based: one query for the
         facts, one search and one write per trigger and company."""
         facts = self._crm_customer_facts()
-        customers = self.with_context(active_test=False).browse(list(facts))
-        customers = customers._crm_pipeline_records()
+        # archived customers too (browse does not filter), into active stages only
+        customers = self.browse(list(facts))._crm_pipeline_records()
         customers._crm_follow_customer_facts(CUSTOMER_TRIGGERS, facts, silent=True)
