@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 from odoo import Command, fields
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import file_path
 
@@ -83,6 +83,21 @@ class TestCustomerTriggers(LifecycleCommon):
         order = self._quote()
         order.with_user(self.salesman).action_confirm()
         self.assertEqual(self.customer.pipeline_stage_id, self.pstage_won)
+
+    def test_salesperson_who_cannot_edit_contacts_still_moves_the_customer(self):
+        # sp: CRM salesperson only, no right to write partners; the move is the system's
+        customer = self._customer("Sp's customer", user_id=self.sp.id)
+        with self.assertRaises(AccessError):
+            customer.with_user(self.sp).pipeline_stage_id = self.pstage_exploration
+        order = self._quotation(user=self.sp, partner_id=customer.id)
+        order.with_user(self.sp).action_confirm()
+        self.assertEqual(customer.pipeline_stage_id, self.pstage_won)
+        self.assertEqual(self._logs(customer)[-1].create_uid, self.sp)
+
+    def test_stage_with_a_customer_trigger_is_archived_not_deleted(self):
+        with self.assertRaises(UserError):
+            self.pstage_proposal.with_user(self.crm_admin).unlink()
+        self.assertTrue(self.pstage_proposal.exists())
 
     def test_contact_order_moves_its_company(self):
         contact = self.env["res.partner"].create({"name": "Jane", "parent_id": self.customer.id})
