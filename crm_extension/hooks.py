@@ -12,6 +12,8 @@ def post_init_hook(env):
             ("customer_rank", ">", 0),
         ]
     )._crm_init_pipeline_stage()
+    # then as far as their orders take them (first quotation sent, order confirmed...)
+    env["res.partner"]._crm_place_customers_by_facts()
 
 
 def uninstall_hook(env):

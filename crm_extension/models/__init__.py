@@ -27,6 +27,7 @@ from . import (
     res_partner_class,
     res_partner_followup,
     res_partner_import,
+    res_partner_lifecycle,
     res_partner_match,
     res_partner_ownership,
     res_users,

@@ -69,6 +69,16 @@ class CrmPipelineStage(models.Model):
         help="When this event happens on an order, the order moves into this stage by "
         "itself. Events never move an order back from a later stage, except cancellation.",
     )
+    customer_trigger = fields.Selection(
+        [
+            ("first_sent", "First quotation sent"),
+            ("first_confirmed", "First order confirmed"),
+            ("all_lost", "All open deals lost, none won"),
+        ],
+        help="When this becomes true of a customer's orders, the customer moves into this "
+        "stage by itself. Never back to an earlier stage: a lost customer comes back with a "
+        "new quotation or order, and the lost trigger leaves customers in a won stage alone.",
+    )
     activity_type_id = fields.Many2one(
         "mail.activity.type",
         string="Activity on Entry",
@@ -118,6 +128,18 @@ class CrmPipelineStage(models.Model):
                     )
                 )
 
+    @api.constrains("scope", "customer_trigger")
+    def _check_customer_only_fields(self):
+        for stage in self.filtered(lambda s: s.scope == "order"):
+            if stage.customer_trigger:
+                raise ValidationError(
+                    self.env._(
+                        "Stage %(stage)s is a sale order stage: only customer stages "
+                        "can have a customer trigger.",
+                        stage=stage.name,
+                    )
+                )
+
     @api.constrains("scope", "company_id")
     def _check_scope_not_changed_in_use(self):
         for stage in self:
@@ -162,6 +184,7 @@ class CrmPipelineStage(models.Model):
         or stripped of that meaning first by someone who knows what it does."""
         meaningful = self.filtered(
             lambda s: s.trigger
+            or s.customer_trigger
             or s.is_won
             or s.is_lost
             or s.activity_type_id
@@ -193,4 +216,6 @@ class CrmPipelineStage(models.Model):
         ]
         if scope == "order":
             domain.append(("trigger", "=", False))
+        else:
+            domain.append(("customer_trigger", "=", False))
         return self.search(domain, limit=1)

@@ -28,8 +28,9 @@ class ResPartner(models.Model):
         string="Follow-up Due",
         compute="_compute_crm_followup_due",
         search="_search_crm_followup_due",
-        help="Customer with an owner, not contacted for longer than the follow-up "
-        "window of its class: the customers the daily follow-up reminder selects.",
+        help="Customer with an owner, not in a lost stage, not contacted for longer than "
+        "the follow-up window of its class: the customers the daily follow-up reminder "
+        "selects.",
     )
 
     @api.model
@@ -147,8 +148,15 @@ class ResPartner(models.Model):
         ``partner_ids`` when given. The one selection of the follow-up cron and of the
         "Follow-up Due" filter. For a user, only the customers whose figures the card
         shows them, from the contacts and classes it shows (:meth:`_crm_last_contact_sql`):
-        the cron's selection of these customers when their companies are active."""
-        domain = [("customer_rank", ">", 0), ("parent_id", "=", False), ("user_id", "!=", False)]
+        the cron's selection of these customers when their companies are active.
+        Customers in a lost stage are never due."""
+        domain = [
+            ("customer_rank", ">", 0),
+            ("parent_id", "=", False),
+            ("user_id", "!=", False),
+            # a lost customer is not reminded of; back out of the lost stage, it is again
+            ("pipeline_stage_id", "not any", [("is_lost", "=", True)]),
+        ]
         if partner_ids is not None:
             domain.append(("id", "in", list(partner_ids)))
         customers = self._search(domain)
@@ -203,6 +211,31 @@ class ResPartner(models.Model):
         if operator != "in":
             return NotImplemented  # the ORM negates the positive search
         return [("id", "in", list(self._crm_followup_due()))]
+
+    # ---------------------------------------------------------------- lost customers
+    def _get_stage_entry_actions(self, stage):
+        actions = super()._get_stage_entry_actions(stage)
+        if stage.is_lost:
+            actions.append(self._crm_cancel_followup_activities)
+        return actions
+
+    def _crm_cancel_followup_activities(self, stage):
+        """A customer entering a lost stage keeps no open follow-up reminder (the job
+        schedules a new one once the customer is out of the lost stage and due)."""
+        activity_type = self.env.ref(
+            "crm_extension.mail_activity_type_follow_up", raise_if_not_found=False
+        )
+        if not activity_type:
+            return
+        # sudo: the move (allowed) closes the follow-up job's own reminders, whoever
+        # they are assigned to; cancelled the way Odoo cancels an activity (unlink)
+        self.env["mail.activity"].sudo().search(
+            [
+                ("res_model", "=", "res.partner"),
+                ("res_id", "in", self.ids),
+                ("activity_type_id", "=", activity_type.id),
+            ]
+        ).action_cancel()
 
     @api.model
     def _cron_create_followup_activities(self):

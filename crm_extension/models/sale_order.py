@@ -2,6 +2,8 @@ from odoo import fields, models
 
 # Order state -> stage trigger fired when an order reaches that state.
 STATE_TRIGGERS = {"sent": "sent", "sale": "confirmed", "cancel": "cancelled"}
+# Order state -> customer stage trigger (res.partner._apply_customer_trigger) it may fire.
+CUSTOMER_TRIGGERS = {"sent": "first_sent", "sale": "first_confirmed", "cancel": "all_lost"}
 
 
 class SaleOrder(models.Model):
@@ -130,4 +132,14 @@ class SaleOrder(models.Model):
         res = super().write(vals)
         if vals.get("state") in STATE_TRIGGERS:
             self._crm_fire_stage_trigger(STATE_TRIGGERS[vals["state"]])
+        customer_trigger = CUSTOMER_TRIGGERS.get(vals.get("state"))
+        if (
+            not customer_trigger
+            and vals.get("pipeline_stage_id")
+            and self.env["crm.pipeline.stage"].browse(vals["pipeline_stage_id"]).is_lost
+        ):
+            customer_trigger = "all_lost"
+        if customer_trigger:
+            # the customer's stage follows the facts of its orders
+            self.partner_id._apply_customer_trigger(customer_trigger)
         return res
