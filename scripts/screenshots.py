@@ -82,10 +82,13 @@ class Chrome:
                 return message.get("result", {})
 
     def wait_ready(self, timeout=60):
-        """Until the action is rendered and nothing is loading (then a moment to settle)."""
+        """Until the page is rendered and nothing is loading (then a moment to settle)."""
+        # the web client: an action rendered; a public page (e.g. a request form): loaded
         ready = (
-            "!!document.querySelector('.o_action_manager .o_action')"
+            "document.querySelector('.o_web_client')"
+            " ? !!document.querySelector('.o_action_manager .o_action')"
             " && !document.querySelector('.o_loading_indicator, .o_blockUI')"
+            " : document.readyState === 'complete'"
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
