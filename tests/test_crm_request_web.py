@@ -62,6 +62,28 @@ class TestCrmRequestWeb(RequestCommon, HttpCase):
         self.assertIn("Front desk", page.text)
         self.assertIn('maxlength="5000"', page.text)
 
+    def test_page_and_answers_in_the_visitors_language(self):
+        self.env["res.lang"]._activate_lang("da_DK")
+        self.env["ir.module.module"]._load_module_terms(["crm_extension"], ["da_DK"])
+        danish = {"Accept-Language": "da-DK,da;q=0.9,en;q=0.5"}
+        page = self.url_open(self.page, headers=danish)
+        self.assertIn("Send min anmodning", page.text)
+        self.assertNotIn("Send my request", page.text)
+        answer = self.url_open(
+            SUBMIT,
+            json={"key": self.key, "contact_name": "Mette", "email": "mette@example.com"},
+            headers=danish,
+        )
+        self.assertEqual(answer.json()["status"], "ok")
+        self.assertEqual(
+            answer.json()["message"],
+            "Tak: din anmodning er modtaget, vi ringer dig op inden længe.",
+        )
+        # a browser asking for a language the database lacks: the company's language
+        self.env.company.partner_id.lang = "da_DK"
+        page = self.url_open(self.page, headers={"Accept-Language": "ja-JP"})
+        self.assertIn("Send min anmodning", page.text)
+
     def test_page_of_a_team_whose_page_is_off_is_not_found(self):
         self.assertFalse(self.team.crm_request_page)
         for path in (

@@ -146,13 +146,29 @@ class CrmRequestController(http.Controller):
         team = request.env["crm.team"].sudo().browse(team_id).exists()
         if not team or not team.active or not team.crm_request_page:
             raise request.not_found()
+        self._set_visitor_lang(team)
         return team
+
+    def _set_visitor_lang(self, team):
+        """The page and the answers in the visitor's language when the database has it
+        (the browser's Accept-Language), else in the language of the team's company."""
+        installed = [code for code, _name in request.env["res.lang"].get_installed()]
+        accepted = request.httprequest.accept_languages.best_match(
+            [code.replace("_", "-") for code in installed]
+        )
+        company = team.company_id or request.env.company
+        lang = accepted.replace("-", "_") if accepted else company.partner_id.lang
+        if lang in installed:
+            request.update_context(lang=lang)
 
     def _get_key_team(self, key):
         if not key or len(key) > 128:
             return request.env["crm.team"]
         # sudo: the key is the visitor's only credential, checked right here
-        return request.env["crm.team"].sudo().search([("crm_request_key", "=", key)], limit=1)
+        team = request.env["crm.team"].sudo().search([("crm_request_key", "=", key)], limit=1)
+        if team:
+            self._set_visitor_lang(team)
+        return team
 
     def _prepare_page_values(self, team, post, error=None):
         return {
