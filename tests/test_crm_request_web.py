@@ -62,6 +62,15 @@ class TestCrmRequestWeb(RequestCommon, HttpCase):
         self.assertIn("Front desk", page.text)
         self.assertIn('maxlength="5000"', page.text)
 
+    def test_page_addresses_of_several_teams_read_at_once(self):
+        self.team.crm_request_page = True
+        teams = (self.desk | self.team).with_user(self.sales_manager)
+        rows = teams.read(["crm_request_url", "crm_request_page"])
+        self.assertEqual(
+            [row["crm_request_url"] for row in rows],
+            [team.get_base_url() + team._get_crm_request_path() for team in teams],
+        )
+
     def test_page_and_answers_in_the_visitors_language(self):
         self.env["res.lang"]._activate_lang("da_DK")
         self.env["ir.module.module"]._load_module_terms(["crm_extension"], ["da_DK"])

@@ -56,16 +56,15 @@ class CrmTeam(models.Model):
 
     @api.depends("crm_request_page", "name")
     def _compute_crm_request_url(self):
-        base = self.get_base_url()
+        # the base URL of each team's company (get_base_url reads one record)
         for team in self:
             if team.crm_request_page and team.id:
-                team.crm_request_url = f"{base}{team._get_crm_request_path()}"
+                team.crm_request_url = f"{team.get_base_url()}{team._get_crm_request_path()}"
             else:
                 team.crm_request_url = False
 
     @api.depends("crm_request_url", "crm_request_key")
     def _compute_crm_request_embed(self):
-        base = self.get_base_url()
         for team in self:
             snippets = []
             if team.crm_request_url:
@@ -76,7 +75,7 @@ class CrmTeam(models.Model):
                     % (team.crm_request_url, self.env._("Leave us a request"))
                 )
             if team.crm_request_key:
-                snippets.append(team._get_crm_request_form_snippet(base))
+                snippets.append(team._get_crm_request_form_snippet(team.get_base_url()))
             team.crm_request_embed = "\n\n".join(snippets) or False
 
     @api.constrains("crm_request_thanks_url")
