@@ -92,6 +92,18 @@ class TestCrmRequestWeb(RequestCommon, HttpCase):
         self.env.company.partner_id.lang = "da_DK"
         page = self.url_open(self.page, headers={"Accept-Language": "ja-JP"})
         self.assertIn("Send min anmodning", page.text)
+        # a client that names no language, for a team of no company: the language of
+        # the public user's company
+        self.desk.company_id = False
+        self.env.ref("base.public_user").sudo().company_id.partner_id.lang = "da_DK"
+        answer = self.url_open(
+            SUBMIT, json={"key": self.key, "contact_name": "Jens", "email": "jens@example.com"}
+        )
+        self.assertEqual(answer.status_code, 200, answer.text)
+        self.assertEqual(
+            answer.json()["message"],
+            "Tak: din anmodning er modtaget, vi ringer dig op inden længe.",
+        )
 
     def test_page_of_a_team_whose_page_is_off_is_not_found(self):
         self.assertFalse(self.team.crm_request_page)

@@ -156,7 +156,8 @@ class CrmRequestController(http.Controller):
         accepted = request.httprequest.accept_languages.best_match(
             [code.replace("_", "-") for code in installed]
         )
-        company = team.company_id or request.env.company
+        # sudo: the visitor may not read the company's partner, only its language
+        company = (team.company_id or request.env.company).sudo()
         lang = accepted.replace("-", "_") if accepted else company.partner_id.lang
         if lang in installed:
             request.update_context(lang=lang)
