@@ -1,7 +1,7 @@
 from odoo import api, fields, models, tools
 from odoo.tools import SQL
 
-from ..const import FIGURE_GROUP, PAYMENT_STATES, QUOTATION_STATES
+from ..const import FIGURE_GROUP, PAYMENT_STATES
 
 
 class CrmCustomerFigures(models.AbstractModel):
@@ -272,48 +272,3 @@ class CrmCustomerFigures(models.AbstractModel):
             quotes=quotes,
             payment_states=PAYMENT_STATES,
         )
-
-    # ---------------------------------------------------------------- the lists
-    # The records each figure counts or sums: the same conditions as the SQL above.
-    @api.model
-    def _get_receivable_item_domain(self, commercial_ids):
-        """Open receivable journal items of the customers: the lines making up the
-        balance (:meth:`_get_receivable_columns`)."""
-        return [
-            ("partner_id.commercial_partner_id", "in", list(commercial_ids)),
-            ("parent_state", "=", "posted"),
-            ("account_type", "=", "asset_receivable"),
-            ("reconciled", "=", False),
-            ("company_id", "in", self._get_companies().ids),
-        ]
-
-    @api.model
-    def _get_open_invoice_domain(self, commercial_ids):
-        """Customer invoices (not credit notes) not paid yet: the Open Invoices."""
-        return [
-            ("commercial_partner_id", "in", list(commercial_ids)),
-            ("move_type", "=", "out_invoice"),
-            ("state", "=", "posted"),
-            ("payment_state", "in", ("not_paid", "partial")),
-            ("company_id", "in", self._get_companies().ids),
-        ]
-
-    @api.model
-    def _get_quotation_domain(self, commercial_ids):
-        """Open quotations (draft and sent) of the customers: the Quotations."""
-        return [
-            ("partner_id.commercial_partner_id", "in", list(commercial_ids)),
-            ("state", "in", QUOTATION_STATES),
-            ("company_id", "in", self._get_companies().ids),
-        ]
-
-    @api.model
-    def _get_payment_domain(self, commercial_ids):
-        """Payments received from the customers: the Payments and Last Payment."""
-        return [
-            ("partner_id.commercial_partner_id", "in", list(commercial_ids)),
-            ("partner_type", "=", "customer"),
-            ("payment_type", "=", "inbound"),
-            ("state", "in", PAYMENT_STATES),
-            ("company_id", "in", self._get_companies().ids),
-        ]
