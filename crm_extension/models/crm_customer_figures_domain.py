@@ -9,7 +9,8 @@ class CrmCustomerFigures(models.AbstractModel):
     _inherit = "crm.customer.figures"
 
     # ---------------------------------------------------------------- the lists
-    # The records each figure counts or sums: the same conditions as the SQL above.
+    # The records each figure counts or sums: the same conditions as the SQL of
+    # crm_customer_figures.py.
     @api.model
     def _get_receivable_item_domain(self, commercial_ids):
         """Open receivable journal items of the customers: the lines making up the
