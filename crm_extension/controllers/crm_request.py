@@ -16,16 +16,15 @@ stranger who the company's customers are.
 
 import json
 import logging
-from contextlib import contextmanager
 
 from werkzeug.exceptions import BadRequest
 
-from odoo import SUPERUSER_ID, api, http, sql_db
+from odoo import SUPERUSER_ID, api, http
 from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
-from odoo.tools import SQL
 
 from ..models.crm_request import REQUEST_FIELD_SIZES
+from .crm_request_guard import RateLimited, check_rate_limit, team_turn
 
 _logger = logging.getLogger(__name__)
 
@@ -34,15 +33,7 @@ VISITOR_FIELDS = ("contact_name", "company_name", "email", "phone", "vat", "mess
 # UTM records a form may name: found by name, never created from public input
 UTM_FIELDS = {"source": "utm.source", "medium": "utm.medium", "campaign": "utm.campaign"}
 HONEYPOT = "homepage"
-RATE_LIMIT_PARAM = "crm_extension.request_rate_limit"
-RATE_WINDOW_PARAM = "crm_extension.request_rate_window"
-DEFAULT_RATE_LIMIT = 20  # requests per address ...
-DEFAULT_RATE_WINDOW = 60  # ... in so many minutes
 MAX_BODY = 64 * 1024  # no legitimate request comes near it
-
-
-class RateLimited(Exception):
-    """Too many requests from this address in the window."""
 
 
 class CrmRequestController(http.Controller):
@@ -222,33 +213,11 @@ class CrmRequestController(http.Controller):
             _logger.info("crm.request: honeypot filled for team %s, ignored", team.id)
             return
         vals = self._prepare_request_vals(team, post)
-        with self._team_turn(team), request.env.registry.cursor() as cr:
+        with team_turn(team), request.env.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, dict(request.env.context))
-            self._check_rate_limit(env, vals["remote_addr"])
+            check_rate_limit(env, vals["remote_addr"])
             team = env["crm.team"].browse(team.id)
             env["crm.request"].with_company(team.company_id).create([vals])
-
-    @contextmanager
-    def _team_turn(self, team):
-        """Wait for the turn of ``team`` on a connection of its own, then let the
-        intake begin its transaction.
-
-        Odoo's transactions are REPEATABLE READ: one that waits for a lock still sees
-        the database as it was when it began, and fails to lock a row the other one
-        changed meanwhile (the team's turn): retried up to five times, two clients
-        posting without pause lose some requests that way. Taken on another
-        connection, the lock comes before the intake's transaction begins, which so
-        sees the previous request of the team committed. Closing that connection rolls
-        its transaction back and releases the lock, after the intake committed.
-        """
-        lock_cr = sql_db.db_connect(request.env.cr.dbname).cursor()
-        try:
-            lock_cr.execute(
-                SQL("SELECT pg_advisory_xact_lock(hashtext(%s))", f"crm.request.team:{team.id}")
-            )
-            yield
-        finally:
-            lock_cr.close()
 
     def _prepare_request_vals(self, team, post):
         """The values of ``crm.request`` for a visitor's ``post`` (extension point)."""
@@ -281,45 +250,8 @@ class CrmRequestController(http.Controller):
                 vals[f"{key}_id"] = record.id
         return vals
 
-    def _check_rate_limit(self, env, remote_addr):
-        """Refuse the request when ``remote_addr`` left the limit of requests (system
-        parameters ``crm_extension.request_rate_limit`` per ``..._rate_window`` minutes;
-        0 turns the limit off). Counted in the database, so it holds across workers:
-        exact for the requests of one team (see ``_team_turn``); requests of one
-        address to several teams at the same moment may pass it by one per worker."""
-        if not remote_addr:
-            return
-        params = env["ir.config_parameter"].sudo()
-        limit = _int_param(params, RATE_LIMIT_PARAM, DEFAULT_RATE_LIMIT)
-        window = _int_param(params, RATE_WINDOW_PARAM, DEFAULT_RATE_WINDOW)
-        if limit <= 0:
-            return
-        cr = env.cr
-        cr.execute(
-            SQL("SELECT pg_advisory_xact_lock(hashtext(%s))", f"crm_request_rate:{remote_addr}")
-        )
-        cr.execute(
-            SQL(
-                """SELECT COUNT(*) FROM crm_request
-                    WHERE remote_addr = %s
-                      AND create_date > (now() AT TIME ZONE 'UTC') - make_interval(mins => %s)""",
-                remote_addr,
-                window,
-            )
-        )
-        if cr.fetchone()[0] >= limit:
-            _logger.info("crm.request: rate limit reached for %s", remote_addr)
-            raise RateLimited()
-
 
 def _is_input_error(error):
     """The intake refuses bad input with a ValidationError or a plain UserError; an
     AccessError, MissingError or LockError is not the visitor's to read."""
     return type(error) in (UserError, ValidationError)
-
-
-def _int_param(params, key, default):
-    try:
-        return int(params.get_param(key, default))
-    except (TypeError, ValueError):
-        return default
