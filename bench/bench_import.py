@@ -35,21 +35,12 @@ WINDOW = 2000  # rows per call, as the import screen sends them
 HEADERS = ["Name", "Email", "Phone", "Tax ID", "Salesperson"]
 FIELDS = ["name", "email", "phone", "vat", "user_id"]
 ALL_COLUMNS = len(HEADERS)
+# the import screen's options for a CSV without tracking (base_import defaults the rest)
 OPTIONS = {
-    "import_skip_records": [],
-    "import_set_empty_fields": [],
-    "fallback_values": {},
-    "name_create_enabled_fields": {},
     "encoding": "utf-8",
     "separator": ",",
     "quoting": '"',
-    "date_format": "",
-    "datetime_format": "",
-    "float_thousand_separator": ",",
-    "float_decimal_separator": ".",
-    "advanced": False,
     "has_headers": True,
-    "keep_matches": False,
     "tracking_disable": True,
 }
 

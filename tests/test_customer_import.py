@@ -10,24 +10,15 @@ from .common import PipelineCommon
 
 CSV = "text/csv"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# what the import screen sends that matters here (base_import defaults the rest)
 OPTIONS = {
-    "import_skip_records": [],
-    "import_set_empty_fields": [],
-    "fallback_values": {},
-    "name_create_enabled_fields": {},
     "encoding": "utf-8",
     "separator": ",",
     "quoting": '"',
-    "date_format": "",
-    "datetime_format": "",
-    "float_thousand_separator": ",",
-    "float_decimal_separator": ".",
-    "advanced": True,
     "has_headers": True,
-    "keep_matches": False,
+    "advanced": True,
     "limit": 2000,
     "skip": 0,
-    "tracking_disable": False,
 }
 
 
