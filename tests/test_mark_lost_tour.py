@@ -26,7 +26,7 @@ class TestMarkLostTour(CrmCommon, HttpCase):
         customer = self.env["res.partner"].create({"name": "Lost Tour Kitchens"})
         order = self.env["sale.order"].create({"partner_id": customer.id, "user_id": self.sp.id})
         self.start_tour(
-            "/odoo/action-crm_extension.sale_order_action_pipeline",
+            "/odoo",
             "crm_extension_mark_lost_by_drag",
             login=self.sp.login,
         )

@@ -40,7 +40,7 @@ class TestPipelineTour(CrmCommon, HttpCase):
         order = self.env["sale.order"].create({"partner_id": customer.id, "user_id": salesman.id})
         self.assertEqual(order.pipeline_stage_id.name, "Tour First Call")
         self.start_tour(
-            "/odoo/action-crm_extension.sale_order_action_pipeline",
+            "/odoo",
             "crm_extension_order_pipeline",
             login=salesman.login,
         )

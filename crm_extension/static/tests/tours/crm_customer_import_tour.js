@@ -1,5 +1,5 @@
 import { registry } from "@web/core/registry";
-import { stepUtils } from "@web_tour/tour_utils";
+import { openCustomerPipeline } from "@crm_extension/../tests/tours/crm_tour_steps";
 import { inputFiles } from "@web/../tests/utils";
 
 // a client base as a company exports it: a customer already in Odoo (Tour Baltic
@@ -13,22 +13,7 @@ const CLIENTS = [
 
 registry.category("web_tour.tours").add("crm_extension_customer_import", {
     steps: () => [
-        stepUtils.showAppsMenuItem(),
-        {
-            content: "Open Sales",
-            trigger: ".o_app[data-menu-xmlid='sale.sale_menu_root']",
-            run: "click",
-        },
-        {
-            content: "Open the Orders menu",
-            trigger: ".o_menu_sections button[data-menu-xmlid='sale.sale_order_menu']",
-            run: "click",
-        },
-        {
-            content: "Open the Customer Pipeline",
-            trigger: "[data-menu-xmlid='crm_extension.res_partner_menu_pipeline_sale']",
-            run: "click",
-        },
+        ...openCustomerPipeline(),
         {
             content: "The Customer Pipeline is shown",
             trigger: ".o_kanban_view .o_kanban_record:contains('Tour Baltic Stone')",

@@ -1,10 +1,11 @@
 import { registry } from "@web/core/registry";
+import { column, openOrderPipeline } from "@crm_extension/../tests/tours/crm_tour_steps";
 
 const card = ".o_kanban_record:contains('Lost Tour Kitchens')";
-const column = (name) => `.o_kanban_group:has(.o_column_title:contains('${name}'))`;
 
 registry.category("web_tour.tours").add("crm_extension_mark_lost_by_drag", {
     steps: () => [
+        ...openOrderPipeline(),
         {
             content: "The deal starts in the first column",
             trigger: `${column("Lost Tour New")} ${card}`,

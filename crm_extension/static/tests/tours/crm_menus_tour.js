@@ -1,35 +1,11 @@
 import { registry } from "@web/core/registry";
-import { stepUtils } from "@web_tour/tour_utils";
+import { openMenu } from "@crm_extension/../tests/tours/crm_tour_steps";
 
 /**
  * Each role opens, from the menu, every screen the README gives it and sees it load.
  * A menu path is [app xmlid, section xmlid (or null for a section without children),
  * item xmlid]; the screen is recognised by its breadcrumb and a view element.
  */
-
-function openMenu(app, section, item) {
-    const steps = [
-        stepUtils.showAppsMenuItem(),
-        {
-            content: `Open the app ${app}`,
-            trigger: `.o_app[data-menu-xmlid='${app}']`,
-            run: "click",
-        },
-    ];
-    if (section) {
-        steps.push({
-            content: `Open the menu ${section}`,
-            trigger: `.o_menu_sections button[data-menu-xmlid='${section}']`,
-            run: "click",
-        });
-    }
-    steps.push({
-        content: `Open ${item}`,
-        trigger: `[data-menu-xmlid='${item}']`,
-        run: "click",
-    });
-    return steps;
-}
 
 function screen(title, element) {
     return [

@@ -1,26 +1,10 @@
 import { registry } from "@web/core/registry";
-import { stepUtils } from "@web_tour/tour_utils";
+import { column, openOrderPipeline } from "@crm_extension/../tests/tours/crm_tour_steps";
 
-const column = (name) => `.o_kanban_group:has(.o_column_title:contains('${name}'))`;
 
 registry.category("web_tour.tours").add("crm_extension_request_quick_create", {
     steps: () => [
-        stepUtils.showAppsMenuItem(),
-        {
-            content: "Open Sales",
-            trigger: ".o_app[data-menu-xmlid='sale.sale_menu_root']",
-            run: "click",
-        },
-        {
-            content: "Open the Orders menu",
-            trigger: ".o_menu_sections button[data-menu-xmlid='sale.sale_order_menu']",
-            run: "click",
-        },
-        {
-            content: "Open the Order Pipeline",
-            trigger: "[data-menu-xmlid='crm_extension.sale_order_menu_pipeline']",
-            run: "click",
-        },
+        ...openOrderPipeline(),
         {
             content: "Only the first column offers the quick create",
             trigger: `${column("Measurements")}:not(:has(.o_kanban_quick_add))`,

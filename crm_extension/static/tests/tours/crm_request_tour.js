@@ -1,9 +1,8 @@
 import { registry } from "@web/core/registry";
-import { stepUtils } from "@web_tour/tour_utils";
+import { column, openOrderPipeline } from "@crm_extension/../tests/tours/crm_tour_steps";
 
 const form = "form.o_crm_request_form";
 const card = ".o_kanban_record:contains('Tour Bakery')";
-const column = (name) => `.o_kanban_group:has(.o_column_title:contains('${name}'))`;
 
 /** A visitor, not logged in, leaves a request on the team's public page. */
 registry.category("web_tour.tours").add("crm_extension_request_web_form", {
@@ -50,22 +49,7 @@ registry.category("web_tour.tours").add("crm_extension_request_web_form", {
  * Pipeline, starting from the menu. */
 registry.category("web_tour.tours").add("crm_extension_request_first_call", {
     steps: () => [
-        stepUtils.showAppsMenuItem(),
-        {
-            content: "Open Sales",
-            trigger: ".o_app[data-menu-xmlid='sale.sale_menu_root']",
-            run: "click",
-        },
-        {
-            content: "Open the Orders menu",
-            trigger: ".o_menu_sections button[data-menu-xmlid='sale.sale_order_menu']",
-            run: "click",
-        },
-        {
-            content: "Open the Order Pipeline",
-            trigger: "[data-menu-xmlid='crm_extension.sale_order_menu_pipeline']",
-            run: "click",
-        },
+        ...openOrderPipeline(),
         {
             content: "The request's deal waits in First call",
             trigger: `${column("First call")} ${card}`,

@@ -1,5 +1,5 @@
 import { registry } from "@web/core/registry";
-import { stepUtils } from "@web_tour/tour_utils";
+import { openMyDay } from "@crm_extension/../tests/tours/crm_tour_steps";
 
 /**
  * The figures are seeded by tests/test_dashboard_tour.py (TestDashboardTour): "My Day Rep"
@@ -9,23 +9,6 @@ import { stepUtils } from "@web_tour/tour_utils";
  */
 
 const WAITING = ".o_crm_my_day_tile_waiting_customer";
-
-/** From the home screen to My Day, through the Sales menu. */
-function openMyDay() {
-    return [
-        stepUtils.showAppsMenuItem(),
-        {
-            content: "Open the Sales app",
-            trigger: ".o_app[data-menu-xmlid='sale.sale_menu_root']",
-            run: "click",
-        },
-        {
-            content: "Open My Day",
-            trigger: "[data-menu-xmlid='crm_extension.crm_dashboard_menu']",
-            run: "click",
-        },
-    ];
-}
 
 function waitingCount(count) {
     return {
