@@ -133,6 +133,8 @@ class CrmPipelineStageLog(models.Model):
         now = fields.Datetime.now()
         last = {}
         if records.ids:
+            # sudo: the time in the stage counts from the record's last transition,
+            # whoever may read that log line (only its date is read)
             for res_id, date in self.sudo()._read_group(
                 [("res_model", "=", records._name), ("res_id", "in", records.ids)],
                 ["res_id"],

@@ -197,6 +197,8 @@ class CrmRequest(models.Model):
         if vals.get("team_id") and not vals.get("company_id"):
             # a team of one company takes the requests of that company
             team = self.env["crm.team"].browse(vals["team_id"])
+            # sudo: the mail gateway or a visitor's intake may not read the team; only
+            # its company is taken
             vals["company_id"] = team.sudo().company_id.id or self.env.company.id
         channel = vals.get("channel") or self.default_get(["channel"]).get("channel")
         if not vals.get("source_id") and channel in CHANNEL_SOURCES:

@@ -101,5 +101,7 @@ class ResPartner(models.Model):
             )
             if pid
         }
+        # sudo: the commercial entities of the lines found above; only their ids go
+        # into the domain, which the user's own search then applies
         commercial = self.sudo().browse(partner_ids).commercial_partner_id
         return [("commercial_partner_id", "in", commercial.ids)]

@@ -103,6 +103,8 @@ class ResPartner(models.Model):
     def _crm_follow_customer_facts(self, triggers, facts, silent=False):
         """Move the customers of ``self`` into the stage of each of ``triggers`` (in
         their order) that ``facts`` (:meth:`_crm_customer_facts`) say holds for them."""
+        # sudo: the stage a trigger names is the configuration's, found whatever the
+        # user's companies; the move checks the record's company (_check_pipeline_stage)
         Stage = self.env["crm.pipeline.stage"].sudo()
         for trigger in triggers:
             holding = self.filtered(lambda p, trigger=trigger: facts.get(p.id, {}).get(trigger))

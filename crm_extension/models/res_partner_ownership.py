@@ -97,6 +97,7 @@ class ResPartner(models.Model):
         for partner_id, (_commercial, owner, _new_commercial, new_owner) in changes.items():
             if owner == new_owner or owner == user:
                 continue
+            # sudo: only the name, for the refusal below (the user may not read it)
             partner = self.sudo().browse(partner_id)
             if owner:
                 raise AccessError(

@@ -31,6 +31,7 @@ class ResUsers(models.Model):
     @api.model
     def _crm_role_groups(self):
         """The CRM roles: the groups of the CRM privilege (one dropdown in the user form)."""
+        # sudo: privileges are technical records; only their groups are returned
         return self.env.ref("crm_extension.res_groups_privilege_crm").sudo().group_ids
 
     def _crm_set_role(self, role):

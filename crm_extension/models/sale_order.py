@@ -91,6 +91,8 @@ class SaleOrder(models.Model):
         orders = self.filtered(lambda o: o._crm_trigger_holds(trigger))
         if not orders:
             return
+        # sudo: the stage a trigger names is the configuration's, found whatever the
+        # user's companies; the move checks the record's company (_check_pipeline_stage)
         Stage = self.env["crm.pipeline.stage"].sudo()
         reason = dict(Stage._fields["trigger"]._description_selection(self.env))[trigger]
         for company, company_orders in orders.grouped("company_id").items():

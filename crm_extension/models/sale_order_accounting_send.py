@@ -55,6 +55,8 @@ class SaleOrder(models.Model):
             return self.env._("The total of %(order)s is zero.", order=self.display_name)
         if self.state == "sale" and self.invoice_status in ("invoiced", "upselling"):
             return self.env._("%(order)s has nothing left to invoice.", order=self.display_name)
+        # sudo: a salesperson cannot read journals; only whether the company has a
+        # sales journal is asked
         journal = (
             self.env["account.journal"]
             .sudo()
@@ -77,6 +79,8 @@ class SaleOrder(models.Model):
     def _crm_accounting_responsibles(self):
         self.ensure_one()
         company = self.company_id
+        # sudo: the company's accounting responsibles and the billing group's users are
+        # configuration a salesperson cannot read; only who gets the to-do is taken
         users = company.sudo().crm_accounting_user_ids.filtered(
             lambda u: u.active and company in u.company_ids
         )
@@ -123,6 +127,7 @@ class SaleOrder(models.Model):
             # the to-do in the responsible's language
             lang_env = self.with_context(lang=responsible.lang or self.env.lang).env
             for order in orders:
+                # sudo: the to-do is the accountant's, on an order the salesperson sent
                 order.sudo().activity_schedule(
                     "mail.mail_activity_data_todo",
                     summary=lang_env._("Invoice %(order)s", order=order.name),

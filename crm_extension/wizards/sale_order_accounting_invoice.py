@@ -176,6 +176,8 @@ class SaleOrderAccountingInvoice(models.TransientModel):
         to_post = moves.filtered(lambda m: m.company_id.crm_invoice_mode == "posted")
         self._log_invoiced(orders, fully, invoices, to_post)
         if to_post:
+            # sudo: the invoices were created in sudo by sale's _create_invoices; the
+            # billing right to post them was checked (_check_invoicing_rights)
             to_post.sudo().action_post()
         if fully:
             # sudo: the to-do of accounting may be another accountant's

@@ -41,6 +41,7 @@ class SaleOrderAccountingInvoice(models.TransientModel):
     @api.model
     def _get_interactive_size(self):
         """Above this many orders, Create Invoice hands the selection to the job."""
+        # sudo: a system parameter, which only administrators read
         param = self.env["ir.config_parameter"].sudo().get_param(INTERACTIVE_SIZE_PARAM)
         return int(param) if param else INTERACTIVE_SIZE
 
@@ -150,6 +151,7 @@ class SaleOrderAccountingInvoice(models.TransientModel):
                 continue
             results = self._invoice_chunk(locked)
             # the mark goes with the outcome, in the transaction of the invoices
+            # sudo: the mark is the job's workflow field (the orders it locked above)
             locked.sudo().accounting_invoicing_user_id = False
             self.job_results = {
                 **(self.job_results or {}),

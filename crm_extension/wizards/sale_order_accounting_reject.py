@@ -40,6 +40,7 @@ class SaleOrderAccountingReject(models.TransientModel):
             user = order.user_id or order.accounting_requested_by or self.env.user
             # the to-do in the salesperson's language
             lang_env = self.with_context(lang=user.lang or self.env.lang).env
+            # sudo: the to-do is the salesperson's, on an order accounting may not edit
             order.sudo().activity_schedule(
                 "mail.mail_activity_data_todo",
                 summary=lang_env._("Fix %(order)s rejected by accounting", order=order.name),
