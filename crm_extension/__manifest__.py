@@ -37,6 +37,7 @@
         "data/utm_source_data.xml",
         "views/crm_request_views.xml",
         "views/crm_team_views.xml",
+        "views/crm_sales_target_views.xml",
         "views/crm_extension_menus.xml",
     ],
     "demo": [

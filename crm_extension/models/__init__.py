@@ -17,6 +17,7 @@ from . import (
     crm_request,
     crm_request_intake,
     crm_request_mail,
+    crm_sales_target,
     crm_team,
     crm_team_member,
     crm_team_web,
