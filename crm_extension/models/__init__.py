@@ -8,6 +8,7 @@ from . import (
     crm_customer_figures_domain,
     crm_dashboard,
     crm_dashboard_scope,
+    crm_dashboard_target,
     crm_demo,
     crm_pipeline_lost_reason,
     crm_pipeline_mixin,
