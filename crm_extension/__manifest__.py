@@ -43,6 +43,7 @@
     ],
     "demo": [
         "demo/crm_extension_demo.xml",
+        "demo/crm_sales_target_demo.xml",
     ],
     "post_init_hook": "post_init_hook",
     "uninstall_hook": "uninstall_hook",
