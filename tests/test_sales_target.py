@@ -4,11 +4,13 @@ in the Plan vs Actual analysis, My Day and the Pipeline Analysis workbook."""
 
 from datetime import date, datetime
 
+from dateutil.relativedelta import relativedelta
 from psycopg2 import IntegrityError
 
+from odoo import fields
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import freeze_time, tagged
-from odoo.tools import format_amount, mute_logger
+from odoo.tests import TransactionCase, freeze_time, tagged
+from odoo.tools import convert_file, format_amount, mute_logger
 
 from .common import CrmCommon, CrmPipelineReportCommon, read_workbook, render_xlsx_action
 
@@ -422,3 +424,42 @@ class TestSalesTargetMenus(CrmCommon):
         for user in (self.sp, self.salesman):
             self.assertFalse(self._reaches(user, config), user.login)
         self.assertTrue(self._reaches(self.crm_admin, config))
+
+
+@tagged("post_install", "-at_install")
+class TestSalesTargetDemo(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        for name in ("crm_extension_demo.xml", "crm_sales_target_demo.xml"):
+            convert_file(cls.env, "crm_extension", f"demo/{name}", {}, mode="init")
+
+    def test_demo_salespeople_and_their_team_have_targets_this_month_and_the_last(self):
+        this_month = fields.Date.context_today(self.env.user).replace(day=1)
+        previous = this_month - relativedelta(months=1)
+        targets = self.env["crm.sales.target"].search([])
+        team = self.env.ref("sales_team.team_sales_department")
+        for login in ("sofia", "marco"):
+            mine = targets.filtered(lambda t, login=login: t.user_id.login == login)
+            self.assertEqual(sorted(mine.mapped("month")), [previous, this_month], login)
+        self.assertEqual(
+            sorted(targets.filtered(lambda t: t.team_id == team).mapped("month")),
+            [previous, this_month],
+        )
+        # their actuals are the won revenue of the demo's deals in the Pipeline Analysis
+        Pipeline = self.env["crm.pipeline.report"]
+        for target in targets:
+            [(revenue,)] = Pipeline.with_context(tz=self.env.tz.zone)._read_group(
+                [
+                    ("nbr_won", "=", 1),
+                    ("user_id", "=", target.user_id.id)
+                    if target.user_id
+                    else ("team_id", "=", target.team_id.id),
+                    *target._get_month_domain(
+                        target.month, target.month + relativedelta(months=1), self.env.tz
+                    ),
+                ],
+                [],
+                ["revenue:sum"],
+            )
+            self.assertAlmostEqual(target.actual_amount, revenue or 0.0, places=2)
