@@ -393,6 +393,16 @@ class TestPlanVsActualExport(SalesTargetCommon):
         self.assertEqual({row[1] for row in data}, {self.salesman.name})
         self.assertEqual(len(data), 3)
 
+    def test_my_day_workbook_has_the_targets_of_its_scope(self):
+        Dashboard = self.env["crm.dashboard"].with_user(self.mgr).with_context(tz=BRUSSELS)
+        action = Dashboard.action_export_xlsx(user_id=self.salesman_2.id)
+        workbook = read_workbook(render_xlsx_action(self.env, action, self.mgr))
+        data, _rows = self._rows(workbook["Plan vs Actual"])
+        self.assertEqual(
+            [(row[0].date(), row[1], row[3], round(row[4], 2)) for row in data],
+            [(MARCH, self.salesman_2.name, 400.0, 200.0)],
+        )
+
     def test_sheet_follows_the_salespeople_of_the_filter(self):
         workbook = self._export(self.mgr, [("user_id", "=", self.salesman_2.id)])
         data, _rows = self._rows(workbook["Plan vs Actual"])
