@@ -215,10 +215,12 @@ class TestSalesTarget(SalesTargetCommon):
         own = self.t_salesman.sudo()
         if user != self.salesman:
             own = own.create({"user_id": user.id, "month": MARCH, "amount": 3000.0})
-        with self.assertRaises(AccessError):
-            Target.browse(own.id).write({"amount": 99999})
-        with self.assertRaises(AccessError):
-            Target.browse(own.id).unlink()
+        for context in ({}, {"sudo": True, "crm_dashboard_team_id": self.team.id}):
+            mine = Target.with_context(**context).browse(own.id)
+            with self.assertRaises(AccessError):
+                mine.write({"amount": 99999})
+            with self.assertRaises(AccessError):
+                mine.unlink()
         self.assertTrue(own.exists())
         self.assertEqual(own.amount, 3000.0)
         self.assertEqual(Target.browse(own.id).amount, 3000.0, "he reads it")
