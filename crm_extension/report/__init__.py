@@ -3,6 +3,7 @@ from . import (
     crm_pipeline_report,
     crm_pipeline_stage_report,
     crm_receivable_report,
+    crm_sales_target_report,
     crm_report_xlsx_common,
     crm_xlsx_export_mixin,
     crm_pipeline_stage_report_xlsx,

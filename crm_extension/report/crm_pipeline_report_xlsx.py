@@ -1,3 +1,5 @@
+from datetime import date
+
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from odoo import models
@@ -33,7 +35,18 @@ SUMMARY_MEASURES = [
     ("average_order_value", "average_order_value:avg", "money"),
     ("weighted_amount", "weighted_amount:sum", "money"),
 ]
+# (field, kind) of the "Plan vs Actual" sheet, one row per target of a salesperson
+PLAN_COLUMNS = [
+    ("month", "date"),
+    ("user_id", "m2o"),
+    ("team_id", "m2o"),
+    ("amount", "money"),
+    ("actual_amount", "money"),
+    ("achievement", "percent"),
+]
 BATCH = 5000
+# Excel's day 0 in the 1900 date system (xlsxwriter's default)
+EXCEL_DAY_ZERO = date(1899, 12, 30)
 
 
 class CrmPipelineReport(models.Model):
@@ -84,6 +97,11 @@ class ReportCrmPipelineXlsx(models.AbstractModel):
         ]
         if with_receivables:
             names.append((self.env._("Receivables"), self.env._("Receivables Analysis")))
+        targets = self._get_plan_targets(domain)
+        if targets:
+            names.append(
+                (self.env._("Plan vs Actual"), self.env._("Pipeline Analysis: Plan vs Actual"))
+            )
         # sheets are created in display order; constant_memory writes each row-wise
         sheets = [self._add_sheet(workbook, *name, filters_text, fmt) for name in names]
         self._write_summary_sheet(workbook, sheets[0], domain, fmt)
@@ -93,7 +111,54 @@ class ReportCrmPipelineXlsx(models.AbstractModel):
         self._write_stages_sheet(sheets[2], stage_domain, fmt)
         if with_receivables:
             self._write_receivables_sheet(sheets[3], receivable_domain, fmt)
+        if targets:
+            self._write_plan_sheet(sheets[-1], targets, fmt)
         return count
+
+    def _get_plan_targets(self, domain):
+        """The monthly targets the user may read of the salespeople of the orders of
+        ``domain``, by month and salesperson."""
+        Target = self.env["crm.sales.target"]
+        if not Target.has_access("read"):
+            return Target
+        users = [
+            user.id
+            for (user,) in self.env["crm.pipeline.report"]._read_group(domain, ["user_id"])
+            if user
+        ]
+        return Target.search(
+            [("user_id", "in", users)], order="month, user_id, team_id NULLS FIRST, id"
+        )
+
+    def _write_plan_sheet(self, sheet, targets, fmt):
+        """One row per target with its actual (the won revenue of its month) and the
+        achievement; totals of the targets and actuals, the achievement of the totals."""
+        labels = self._get_labels(targets, [name for name, _kind in PLAN_COLUMNS])
+        self._write_header(sheet, labels, fmt, widths={1: 24, 2: 20})
+        row = HEADER_ROW
+        total_amount = total_actual = 0.0
+        for target in targets:
+            row += 1
+            sheet.write_number(row, 0, (target.month - EXCEL_DAY_ZERO).days, fmt["date"])
+            sheet.write_string(row, 1, target.user_id.display_name or "")
+            if target.team_id:
+                sheet.write_string(row, 2, target.team_id.display_name)
+            sheet.write_number(row, 3, target.amount, fmt["money"])
+            sheet.write_number(row, 4, target.actual_amount, fmt["money"])
+            sheet.write_number(row, 5, target.achievement, fmt["percent"])
+            total_amount += target.amount
+            total_actual += target.actual_amount
+        self._write_totals_row(sheet, row, {3: total_amount, 4: total_actual}, fmt)
+        total_row = row + 1
+        amount_cell, actual_cell = (xl_rowcol_to_cell(total_row, col) for col in (3, 4))
+        sheet.write_formula(
+            total_row,
+            5,
+            f"=IF({amount_cell}=0,0,100*{actual_cell}/{amount_cell})",
+            fmt["total_percent"],
+            100.0 * total_actual / total_amount if total_amount else 0.0,
+        )
+        sheet.autofilter(HEADER_ROW, 0, row, len(PLAN_COLUMNS) - 1)
 
     def _write_summary_sheet(self, workbook, sheet, domain, fmt):
         Pipeline = self.env["crm.pipeline.report"]
