@@ -155,7 +155,7 @@ class TestPipelineAppointment(AppointmentCommon):
         self._wizard(
             self._ask(order), oslo(2026, 12, 10, 10, 0), note="Ring at the back door"
         ).action_confirm()
-        self.assertIn("Ring at the back door", order.message_ids[0].body)
+        self.assertIn("Ring at the back door", "".join(order.message_ids.mapped("body")))
 
     @freeze_time(NOW)
     def test_a_calendar_event_for_the_assignee_at_the_customer_address(self):
