@@ -223,6 +223,28 @@ class TestPipelineAppointment(AppointmentCommon):
         self.assertEqual(event.stop, datetime(2026, 12, 12, 14, 30))
 
     @freeze_time(NOW)
+    def test_a_deal_created_in_the_stage_gets_its_appointment_later(self):
+        # a quick create in the column: there is no deal yet to give the dialog to
+        order = self._quotation(pipeline_stage_id=self.stage_measure.id)
+        self.assertEqual(order.pipeline_stage_id, self.stage_measure)
+        self.assertFalse(order.pipeline_appointment)
+        activity = self._stage_activities(order)
+        self.assertEqual(activity.crm_deadline, NOW + timedelta(days=1))
+        self._wizard(
+            order.with_user(self.salesman).action_set_appointment(), NOW + timedelta(days=4)
+        ).action_confirm()
+        self.assertEqual(activity.crm_deadline, NOW + timedelta(days=4))
+        self.assertEqual(activity.calendar_event_id.start, NOW + timedelta(days=4))
+        # given at once, in the future: due then
+        other = self._quotation(
+            pipeline_stage_id=self.stage_measure.id, pipeline_appointment=NOW + timedelta(days=2)
+        )
+        self.assertEqual(self._stage_activities(other).crm_deadline, NOW + timedelta(days=2))
+        self.assertEqual(
+            self._stage_activities(other).calendar_event_id.start, NOW + timedelta(days=2)
+        )
+
+    @freeze_time(NOW)
     def test_set_appointment_only_in_a_stage_that_asks_for_one(self):
         order = self._quotation()
         with self.assertRaises(UserError):

@@ -1,6 +1,8 @@
 """Browser tour (issue 14, "When"): a salesperson drops a deal on a stage that asks for
 the appointment, from the menu; discarding the dialog leaves the card where it was."""
 
+import json
+import logging
 from datetime import datetime
 
 from odoo.tests import HttpCase, tagged
@@ -47,3 +49,41 @@ class TestPipelineAppointmentTour(CrmCommon, HttpCase):
         self.assertEqual(activity.calendar_event_id.start, appointment)
         self.assertEqual(activity.calendar_event_id.location, "Bergen")
         self.assertIn("Ring at the back door", "".join(order.message_ids.mapped("body")))
+
+
+@tagged("post_install", "-at_install")
+class TestAppointmentAnswer(CrmCommon, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._let_test_user_configure()
+
+    def test_a_move_without_appointment_is_answered_without_error_in_the_log(self):
+        stage = self.env["crm.pipeline.stage"].create(
+            {"name": "Log Appointment", "scope": "order", "appointment_required": True}
+        )
+        customer = self.env["res.partner"].create({"name": "Appointment Log Customer"})
+        order = self.env["sale.order"].create({"partner_id": customer.id, "user_id": self.sp.id})
+        before = order.pipeline_stage_id
+        self.authenticate(self.sp.login, self.sp.login)
+        payload = {
+            "jsonrpc": "2.0",
+            "method": "call",
+            "params": {
+                "model": "sale.order",
+                "method": "write",
+                "args": [order.ids, {"pipeline_stage_id": stage.id}],
+                "kwargs": {},
+            },
+        }
+        with self.assertNoLogs("odoo.http", level=logging.WARNING):
+            response = self.url_open(
+                "/web/dataset/call_kw/sale.order/write",
+                data=json.dumps(payload),
+                headers={"Content-Type": "application/json"},
+            )
+        error = response.json()["error"]["data"]
+        self.assertEqual(error["name"], "odoo.exceptions.RedirectWarning")
+        self.assertIn("appointment", error["message"])
+        order.invalidate_recordset()
+        self.assertEqual(order.pipeline_stage_id, before)
