@@ -84,5 +84,18 @@ registry.category("web_tour.tours").add("crm_extension_pipeline_appointment", {
             content: "and no longer in the first one",
             trigger: `${column("Appt Tour New")}:not(:has(${card}))`,
         },
+        {
+            content: "Open the deal",
+            trigger: `${column("Appt Tour Measure")} ${card} .fw-bold`,
+            run: "click",
+        },
+        {
+            content: "The form shows the appointment and offers to change it",
+            trigger: ".o_form_view div[name='pipeline_appointment']:contains('2035')",
+        },
+        {
+            content: "The button is Change Appointment, not Set Appointment",
+            trigger: ".o_form_view .o_statusbar_buttons button[name='action_set_appointment']:contains('Change Appointment')",
+        },
     ],
 });
