@@ -388,3 +388,13 @@ class TestAppointmentStageConfig(AppointmentCommon):
             self.stage_measure.appointment_duration = 0
         with self.assertRaises(ValidationError):
             self.stage_lost.appointment_required = True
+
+    def test_a_stage_asking_for_an_appointment_is_archived_not_deleted(self):
+        stage = self.env["crm.pipeline.stage"].create(
+            {"name": "Unused Visit", "scope": "order", "appointment_required": True}
+        )
+        with self.assertRaisesRegex(UserError, "asks for an appointment"):
+            stage.unlink()
+        stage.appointment_required = False
+        stage.unlink()
+        self.assertFalse(stage.exists())

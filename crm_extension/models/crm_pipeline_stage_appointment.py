@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 
 class CrmPipelineStage(models.Model):
@@ -52,3 +52,16 @@ class CrmPipelineStage(models.Model):
                         stage=stage.name,
                     )
                 )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_appointment(self):
+        """Like the stage's other automation: archived, or stripped of it first."""
+        asking = self.filtered("appointment_required")
+        if asking:
+            raise UserError(
+                self.env._(
+                    "Stage %(stages)s asks for an appointment: archive it instead, or first "
+                    "clear Ask for an Appointment on the stage.",
+                    stages=", ".join(asking.mapped("name")),
+                )
+            )
