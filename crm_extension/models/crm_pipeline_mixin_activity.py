@@ -46,10 +46,20 @@ class CrmPipelineMixin(models.AbstractModel):
             actions.append(self._crm_schedule_stage_activity)
         return actions
 
+    def _crm_stage_activity_due(self, stage):
+        """When the activity ``stage`` schedules on entry into it is due for ``self`` (one
+        record): a UTC naive datetime, its delay from now by default."""
+        self.ensure_one()
+        return fields.Datetime.now() + stage._activity_due_delta()
+
     def _crm_schedule_stage_activity(self, stage):
-        due = fields.Datetime.now() + stage._activity_due_delta()
-        by_owner = self.grouped(lambda record: record._crm_stage_owner() or self.env.user)
-        for owner, records in by_owner.items():
+        by_owner = self.grouped(
+            lambda record: (
+                record._crm_stage_owner() or self.env.user,
+                record._crm_stage_activity_due(stage),
+            )
+        )
+        for (owner, due), records in by_owner.items():
             # sudo: the exact due time and the stage of the activity are the workflow's
             # fields; whoever moved the record may have its activity scheduled
             records.sudo().activity_schedule(

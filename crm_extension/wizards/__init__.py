@@ -1,5 +1,6 @@
 from . import (
     crm_customer_import_wizard,
+    crm_pipeline_appointment_wizard,
     crm_pipeline_lost_wizard,
     crm_set_role_wizard,
     sale_make_invoice_advance,

@@ -18,8 +18,10 @@ export class CrmPipelineKanbanHeader extends KanbanHeader {
 
 /**
  * The pipeline boards: dropping a card on a lost stage asks for the lost reason at once
- * (the dialog of "Mark as Lost"), and the board shows the card in that stage as soon as
- * the reason is given; dropping it anywhere else moves it as usual.
+ * (the dialog of "Mark as Lost"), on a stage that asks for an appointment for its date and
+ * time (the appointment dialog), and the board shows the card in that stage as soon as
+ * the dialog is confirmed (discarded: the card stays where it was); dropping it anywhere
+ * else moves it as usual.
  */
 export class CrmPipelineKanbanRenderer extends RottingKanbanRenderer {
     static components = { ...RottingKanbanRenderer.components, KanbanHeader: CrmPipelineKanbanHeader };
@@ -29,16 +31,36 @@ export class CrmPipelineKanbanRenderer extends RottingKanbanRenderer {
         this.action = useService("action");
         this.orm = useService("orm");
         this.lostStageIds = new Set();
+        this.appointmentStageIds = new Set();
         onWillStart(async () => {
-            const ids = await this.orm.search("crm.pipeline.stage", [["is_lost", "=", true]]);
-            this.lostStageIds = new Set(ids);
+            const stages = await this.orm.searchRead(
+                "crm.pipeline.stage",
+                ["|", ["is_lost", "=", true], ["appointment_required", "=", true]],
+                ["is_lost", "appointment_required"]
+            );
+            this.lostStageIds = new Set(stages.filter((s) => s.is_lost).map((s) => s.id));
+            this.appointmentStageIds = new Set(
+                stages.filter((s) => !s.is_lost && s.appointment_required).map((s) => s.id)
+            );
         });
+    }
+
+    /** The dialog a drop on ``stageId`` opens before the move, if any. */
+    getDropDialog(stageId) {
+        if (this.lostStageIds.has(stageId)) {
+            return { name: _t("Lost Reason"), res_model: "crm.pipeline.lost.wizard" };
+        }
+        if (this.appointmentStageIds.has(stageId)) {
+            return { name: _t("Appointment"), res_model: "crm.pipeline.appointment.wizard" };
+        }
+        return null;
     }
 
     async sortRecordDrop(dataRecordId, dataGroupId, params) {
         const list = this.props.list;
         const target = list.isGrouped && list.groups.find((g) => g.id === params.parent?.dataset.id);
-        if (!target || target.id === dataGroupId || !this.lostStageIds.has(target.serverValue)) {
+        const dialog = target && target.id !== dataGroupId && this.getDropDialog(target.serverValue);
+        if (!dialog) {
             return super.sortRecordDrop(dataRecordId, dataGroupId, params);
         }
         const source = list.groups.find((g) => g.id === dataGroupId);
@@ -49,8 +71,7 @@ export class CrmPipelineKanbanRenderer extends RottingKanbanRenderer {
         await this.action.doAction(
             {
                 type: "ir.actions.act_window",
-                name: _t("Lost Reason"),
-                res_model: "crm.pipeline.lost.wizard",
+                ...dialog,
                 views: [[false, "form"]],
                 target: "new",
                 context: {
