@@ -3,19 +3,29 @@ each for its assignee (the owner, a named user, the activity type's default user
 sales team leader), with its own due time, exit rule and overdue notice; an assignee who
 left stops a move by hand and is replaced by the owner in a move by the system."""
 
+import importlib.util
 from datetime import datetime, timedelta
 from unittest.mock import patch
 
 from psycopg2 import IntegrityError
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import freeze_time, new_test_user, tagged
-from odoo.tools import mute_logger
+from odoo.tools import SQL, file_path, mute_logger
 
 from .common import PipelineCommon
 
 NOW = datetime(2026, 3, 2, 10, 0, 0)
+
+
+def _migration():
+    """The upgrade script of 19.0.1.7.0, as Odoo's migration manager loads it."""
+    path = file_path("crm_extension/migrations/19.0.1.7.0/post-migrate.py")
+    spec = importlib.util.spec_from_file_location("post_migrate_stage_activities", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 class StageLinesCommon(PipelineCommon):
@@ -402,3 +412,76 @@ class TestStageActivityLinesRefusals(StageLinesCommon):
         with self.assertRaises(UserError):
             Activity.with_context(default_crm_stage_activity_id=self.line_note.id).create(vals)
         self.assertEqual(Activity.search_count([]), count)
+
+
+@tagged("post_install", "-at_install")
+class TestStageActivityMigration(PipelineCommon):
+    """19.0.1.7.0: the one activity of a stage (its old columns) becomes its first line,
+    and the activities it scheduled point at that line."""
+
+    def _old_columns(self):
+        self.env.cr.execute(
+            """ALTER TABLE crm_pipeline_stage
+                 ADD COLUMN IF NOT EXISTS activity_type_id integer,
+                 ADD COLUMN IF NOT EXISTS activity_summary jsonb,
+                 ADD COLUMN IF NOT EXISTS activity_delay integer,
+                 ADD COLUMN IF NOT EXISTS activity_delay_unit varchar,
+                 ADD COLUMN IF NOT EXISTS activity_on_exit varchar,
+                 ADD COLUMN IF NOT EXISTS activity_notify_leader boolean"""
+        )
+
+    def test_each_stage_keeps_its_activity_as_a_line_and_its_activities_follow(self):
+        self.env["res.lang"]._activate_lang("da_DK")
+        Stage = self.env["crm.pipeline.stage"]
+        old = Stage.create({"name": "Old call", "scope": "order", "sequence": 40})
+        plain = Stage.create({"name": "Old plain", "scope": "order", "sequence": 41})
+        call = self.env.ref("mail.mail_activity_data_call")
+        order = self._quotation()
+        activity = order.sudo().activity_schedule(
+            activity_type_id=call.id, user_id=self.salesman.id, crm_stage_id=old.id
+        )
+        self.env.flush_all()
+        self._old_columns()
+        self.env.cr.execute(
+            SQL(
+                """UPDATE crm_pipeline_stage
+                      SET activity_type_id = %s, activity_summary = %s, activity_delay = 15,
+                          activity_delay_unit = 'minutes', activity_on_exit = 'keep',
+                          activity_notify_leader = TRUE
+                    WHERE id = %s""",
+                call.id,
+                '{"en_US": "Call back", "da_DK": "Ring tilbage"}',
+                old.id,
+            )
+        )
+        # the stages configured in the tests already have their line: left as they are
+        lines_before = self.stage_first_call.activity_line_ids
+        self.env.cr.execute(
+            SQL(
+                "UPDATE crm_pipeline_stage SET activity_type_id = %s WHERE id = %s",
+                call.id,
+                self.stage_first_call.id,
+            )
+        )
+        migration = _migration()
+        migration.migrate(self.env.cr, "19.0.1.6.0")
+        migration.migrate(self.env.cr, "19.0.1.6.0")  # twice: nothing more
+        self.env.invalidate_all()
+        line = old.activity_line_ids
+        self.assertEqual(len(line), 1)
+        self.assertEqual(
+            (line.activity_type_id, line.summary, line.delay, line.delay_unit),
+            (call, "Call back", 15, "minutes"),
+        )
+        self.assertEqual(line.with_context(lang="da_DK").summary, "Ring tilbage")
+        self.assertEqual(
+            (line.assign_to, line.on_exit, line.notify_leader), ("owner", "keep", True)
+        )
+        self.assertFalse(plain.activity_line_ids)
+        self.assertEqual(self.stage_first_call.activity_line_ids, lines_before)
+        self.assertEqual(activity.crm_stage_activity_id, line)
+        first_call = self._stage_activities(order).filtered(
+            lambda a: a.crm_stage_id == self.stage_first_call
+        )
+        self.assertEqual(first_call.crm_stage_activity_id, lines_before)
+        self.assertTrue(fields.Datetime.now() >= line.create_date)
