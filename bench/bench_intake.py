@@ -38,7 +38,7 @@ ALONE = 20  # requests of one client alone, before the two clients
 def setup(registry):
     """A team of three CRM salespeople with a request key; the first order stage plans
     the call back. Returns (key, salesperson ids)."""
-    from odoo import SUPERUSER_ID, api
+    from odoo import SUPERUSER_ID, Command, api
     from odoo.tests import new_test_user
 
     with registry.cursor() as cr:
@@ -66,10 +66,17 @@ def setup(registry):
         )
         first.write(
             {
-                "activity_type_id": env.ref("mail.mail_activity_data_call").id,
-                "activity_summary": "Call the client back",
-                "activity_delay": 15,
-                "activity_delay_unit": "minutes",
+                "activity_line_ids": [
+                    Command.clear(),
+                    Command.create(
+                        {
+                            "activity_type_id": env.ref("mail.mail_activity_data_call").id,
+                            "summary": "Call the client back",
+                            "delay": 15,
+                            "delay_unit": "minutes",
+                        }
+                    ),
+                ]
             }
         )
         env["ir.config_parameter"].set_param("crm_extension.request_rate_limit", 0)

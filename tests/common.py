@@ -151,16 +151,23 @@ class PipelineCommon(CrmCommon):
         def stage(name, sequence, scope="order", **vals):
             return Stage.create({"name": name, "sequence": sequence, "scope": scope, **vals})
 
+        def entry_activity(activity_type, **vals):
+            """The values of a stage with one activity line on entry (for the owner)."""
+            line = {"activity_type_id": activity_type.id, **vals}
+            return {"activity_line_ids": [Command.create(line)]}
+
         cls.stage_first_call = stage(
             "First call",
             1,
-            activity_type_id=call.id,
-            activity_summary="Call the client back",
-            activity_delay=15,
-            activity_delay_unit="minutes",
-            activity_notify_leader=True,
+            **entry_activity(
+                call,
+                summary="Call the client back",
+                delay=15,
+                delay_unit="minutes",
+                notify_leader=True,
+            ),
         )
-        cls.stage_measure = stage("Measurements", 2, activity_type_id=visit.id, activity_delay=1)
+        cls.stage_measure = stage("Measurements", 2, **entry_activity(visit, delay=1))
         cls.stage_approval = stage("Approval", 3, trigger="sent", probability=60)
         cls.stage_payment = stage("Payment", 4, trigger="confirmed", probability=90)
         cls.stage_installation = stage("Installation", 5)
@@ -172,9 +179,7 @@ class PipelineCommon(CrmCommon):
             "Exploration",
             1,
             scope="partner",
-            activity_type_id=call.id,
-            activity_delay=2,
-            activity_delay_unit="hours",
+            **entry_activity(call, delay=2, delay_unit="hours"),
         )
         cls.pstage_proposal = stage("Proposal", 2, scope="partner")
         cls.pstage_won = stage("Won", 3, scope="partner", is_won=True)

@@ -248,8 +248,8 @@ class TestPipelineHooks(PipelineCommon):
 
     def test_an_extra_value_in_the_stage_activity(self):
         def make(original):
-            def _prepare_stage_activity_vals(orders, stage, owner, due):
-                vals = original(orders, stage, owner, due)
+            def _prepare_stage_activity_vals(orders, line, user, due):
+                vals = original(orders, line, user, due)
                 vals["summary"] = (
                     f"{vals['summary']}: {', '.join(orders.partner_id.mapped('name'))}"
                 )

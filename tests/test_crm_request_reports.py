@@ -45,7 +45,7 @@ class TestRequestsInMyDay(RequestCommon):
         self.assertEqual(tile["hint"], "Next call back within 2 min")
 
     def test_hours_left_and_users_without_requests(self):
-        self.stage_first_call.write({"activity_delay": 150})
+        self.stage_first_call.activity_line_ids.write({"delay": 150})
         with self._at(NOW):
             self._request(contact_name="Ann", email="ann@example.com")
             tile = self._tile(self.sp)

@@ -22,10 +22,10 @@ class TestMyDayActivityTiles(PipelineCommon):
             cls.order = cls._quotation()
             cls.other_order = cls._quotation(user=cls.salesman_2)
             # kept open when the order left First call: not a breach of its stage
-            cls.stage_first_call.activity_on_exit = "keep"
+            cls.stage_first_call.activity_line_ids.on_exit = "keep"
             cls.moved = cls._quotation()
             cls.moved.with_user(cls.salesman).pipeline_stage_id = cls.stage_installation
-            cls.stage_first_call.activity_on_exit = "cancel"
+            cls.stage_first_call.activity_line_ids.on_exit = "cancel"
             # Odoo's overdue: due yesterday; and one due today without an exact time
             cls.late_todo = cls.order.activity_schedule(
                 "mail.mail_activity_data_todo",

@@ -111,3 +111,44 @@ class TestDemoStory(TransactionCase):
             order = self.env["sale.order"].browse(activity.res_id)
             self.assertEqual(activity.crm_stage_id, order.pipeline_stage_id)
             self.assertFalse(order.pipeline_is_won or order.pipeline_is_lost, order.name)
+
+    def test_the_funnel_gives_each_stage_task_to_its_person(self):
+        surveyor, installer, mia = (
+            self._ref(xmlid)
+            for xmlid in ("demo_user_surveyor", "demo_user_installer", "demo_user_mia")
+        )
+        self.assertEqual((surveyor.name, surveyor.login), ("Sam Surveyor", "surveyor"))
+        self.assertEqual((installer.name, installer.login), ("Ines Installer", "installer"))
+        measure, approval, installation = (
+            self._ref(xmlid)
+            for xmlid in ("stage_order_qualified", "stage_order_approval", "stage_order_won")
+        )
+        self.assertLess(measure.sequence, approval.sequence)
+        survey, note = measure.activity_line_ids
+        self.assertEqual(
+            (survey.assign_to, survey.user_id, survey.summary, survey.delay, survey.delay_unit),
+            ("user", surveyor, "Measure the windows on site", 1, "days"),
+        )
+        self.assertEqual(note.assign_to, "owner", "a note to the owner beside")
+        [cost] = approval.activity_line_ids
+        self.assertEqual(
+            (cost.assign_to, cost.summary, cost.delay, cost.delay_unit),
+            ("team_leader", "Calculate the cost and call the client", 2, "hours"),
+        )
+        self.assertEqual(installation.activity_line_ids.user_id, installer)
+        # the open deals of each stage hold the task of its person
+        for stage, people in ((measure, surveyor), (approval, mia)):
+            deals = self.orders.filtered(lambda o, s=stage: o.pipeline_stage_id == s)
+            self.assertTrue(deals, stage.name)
+            for deal in deals:
+                tasks = deal.activity_ids.filtered(lambda a, s=stage: a.crm_stage_id == s)
+                expected = people | deal.user_id if stage == measure else people
+                self.assertEqual(tasks.user_id, expected, deal.name)
+        # the surveyor reads the deals he measures and his tasks
+        deal = self.orders.filtered(lambda o: o.pipeline_stage_id == measure)[0]
+        self.assertEqual(deal.with_user(surveyor).partner_id, deal.partner_id)
+        self.assertTrue(
+            self.env["mail.activity"]
+            .with_user(surveyor)
+            .search([("res_id", "=", deal.id), ("res_model", "=", "sale.order")])
+        )

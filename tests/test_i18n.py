@@ -240,8 +240,7 @@ class TestLanguages(TransactionCase):
         for code, expected in EXPECTED.items():
             with self.subTest(lang=code):
                 _user, env = self._user_env(code)
-                field = env["crm.pipeline.stage"].fields_get(["activity_on_exit"])
-                field = field["activity_on_exit"]
+                field = env["crm.pipeline.stage.activity"].fields_get(["on_exit"])["on_exit"]
                 self.assertEqual(field["string"], expected["field"])
                 self.assertEqual(dict(field["selection"])["cancel"], expected["selection"])
                 refs = {

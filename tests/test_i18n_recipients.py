@@ -25,7 +25,8 @@ class TestRecipientsLanguage(BridgeCommon):
         )
 
     def test_stage_activity_in_the_owners_language(self):
-        self.stage_first_call.with_context(lang="da_DK").activity_summary = "Ring kunden op"
+        line = self.stage_first_call.activity_line_ids
+        line.with_context(lang="da_DK").summary = "Ring kunden op"
         self.salesman.lang = "da_DK"
         self.salesman_2.lang = "en_US"
         danish = self._quotation()

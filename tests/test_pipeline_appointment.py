@@ -283,7 +283,7 @@ class TestPipelineAppointment(AppointmentCommon):
             order.with_user(self.salesman).pipeline_stage_id = self.stage_installation
         self.assertTrue(event.exists(), "an appointment that took place stays in the calendar")
 
-        self.stage_measure.activity_on_exit = "keep"
+        self.stage_measure.activity_line_ids.on_exit = "keep"
         other = self._quotation()
         activity = self._measure_at(other, NOW + timedelta(days=3))
         other.with_user(self.salesman).pipeline_stage_id = self.stage_installation

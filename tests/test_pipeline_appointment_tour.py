@@ -5,6 +5,7 @@ import json
 import logging
 from datetime import datetime
 
+from odoo import Command
 from odoo.tests import HttpCase, tagged
 
 from .common import CrmCommon
@@ -28,8 +29,9 @@ class TestPipelineAppointmentTour(CrmCommon, HttpCase):
                     "name": "Appt Tour Measure",
                     "scope": "order",
                     "sequence": 2,
-                    "activity_type_id": visit.id,
-                    "activity_delay": 1,
+                    "activity_line_ids": [
+                        Command.create({"activity_type_id": visit.id, "delay": 1})
+                    ],
                     "appointment_required": True,
                     "appointment_calendar": True,
                 },

@@ -120,7 +120,7 @@ class TestStageEntryActivity(PipelineCommon):
         self.assertEqual(len(notes()), 1, "the owner is told once")
 
     def test_overdue_without_leader_flag_notifies_only_the_owner(self):
-        self.stage_first_call.activity_notify_leader = False
+        self.stage_first_call.activity_line_ids.notify_leader = False
         with freeze_time(NOW):
             order = self._quotation()
         with freeze_time(NOW + timedelta(minutes=16)):

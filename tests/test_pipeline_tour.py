@@ -1,3 +1,4 @@
+from odoo import Command
 from odoo.tests import HttpCase, tagged
 
 from .common import CrmCommon
@@ -21,17 +22,21 @@ class TestPipelineTour(CrmCommon, HttpCase):
                     "name": "Tour First Call",
                     "scope": "order",
                     "sequence": 1,
-                    "activity_type_id": call.id,
-                    "activity_delay": 15,
-                    "activity_delay_unit": "minutes",
+                    "activity_line_ids": [
+                        Command.create(
+                            {"activity_type_id": call.id, "delay": 15, "delay_unit": "minutes"}
+                        )
+                    ],
                 },
                 {
                     "name": "Tour Measurements",
                     "scope": "order",
                     "sequence": 2,
-                    "activity_type_id": visit.id,
-                    "activity_summary": "Tour site visit",
-                    "activity_delay": 1,
+                    "activity_line_ids": [
+                        Command.create(
+                            {"activity_type_id": visit.id, "summary": "Tour site visit", "delay": 1}
+                        )
+                    ],
                 },
             ]
         )

@@ -33,7 +33,7 @@ class TestStageActivityOnExit(StageActivityCommon):
     stage, or kept open when the stage says so; no overdue notice for a stage left."""
 
     def test_the_stage_cancels_its_activity_by_default(self):
-        self.assertEqual(self.stage_first_call.activity_on_exit, "cancel")
+        self.assertEqual(self.stage_first_call.activity_line_ids.on_exit, "cancel")
 
     @freeze_time(NOW)
     def test_manual_move_cancels_the_activity_left_undone(self):
@@ -85,7 +85,7 @@ class TestStageActivityOnExit(StageActivityCommon):
         self.assertTrue(done, "a done activity stays in the history")
 
     def test_stage_that_keeps_its_activity_never_reports_it_overdue(self):
-        self.stage_first_call.activity_on_exit = "keep"
+        self.stage_first_call.activity_line_ids.on_exit = "keep"
         with freeze_time(NOW):
             order = self._quotation()
             call = self._entry_activity(order, self.stage_first_call)
@@ -108,7 +108,7 @@ class TestStageActivityOnExit(StageActivityCommon):
     def test_customer_stage_notifying_the_leader_tells_the_owner(self):
         """A customer has no sales team: a customer stage that asks to notify the team
         leader tells the owner only, and the job goes on."""
-        self.pstage_exploration.activity_notify_leader = True
+        self.pstage_exploration.activity_line_ids.notify_leader = True
         with freeze_time(NOW):
             customer = self._customer("Nordic Windows", user_id=self.salesman.id)
         self.assertEqual(customer.pipeline_stage_id, self.pstage_exploration)
@@ -119,7 +119,7 @@ class TestStageActivityOnExit(StageActivityCommon):
         self.assertTrue(call.crm_overdue_notified)
 
     def test_overdue_cron_checks_the_stages_without_a_query_per_activity(self):
-        self.stage_first_call.activity_on_exit = "keep"
+        self.stage_first_call.activity_line_ids.on_exit = "keep"
 
         def left_orders(count):
             with freeze_time(NOW):
@@ -145,12 +145,13 @@ class TestStageActivityOnExit(StageActivityCommon):
         self.assertEqual(len(kept), 8, "the kept calls are not notified")
 
     def test_salesperson_cannot_change_what_a_stage_does_on_exit(self):
+        line = self.stage_first_call.activity_line_ids
         with self.assertRaises(AccessError):
-            self.stage_first_call.with_user(self.salesman).write({"activity_on_exit": "keep"})
-        self.assertEqual(self.stage_first_call.activity_on_exit, "cancel")
+            line.with_user(self.salesman).write({"on_exit": "keep"})
+        self.assertEqual(line.on_exit, "cancel")
         # the administrator of the CRM may
-        self.stage_first_call.with_user(self.crm_admin).activity_on_exit = "keep"
-        self.assertEqual(self.stage_first_call.activity_on_exit, "keep")
+        line.with_user(self.crm_admin).on_exit = "keep"
+        self.assertEqual(line.on_exit, "keep")
 
 
 @tagged("post_install", "-at_install")

@@ -1,5 +1,6 @@
 """Configuring stages: what the administrator sees and may delete."""
 
+from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
@@ -15,7 +16,7 @@ class TestStageDeletion(PipelineCommon):
             "trigger": {"trigger": "paid"},
             "won": {"is_won": True},
             "lost": {"is_lost": True},
-            "activity": {"activity_type_id": call.id},
+            "activity": {"activity_line_ids": [Command.create({"activity_type_id": call.id})]},
             "accounting": {"crm_send_to_accounting": True},
         }
         for label, vals in meaningful.items():
@@ -29,7 +30,7 @@ class TestStageDeletion(PipelineCommon):
                     "trigger": False,
                     "is_won": False,
                     "is_lost": False,
-                    "activity_type_id": False,
+                    "activity_line_ids": [Command.clear()],
                     "crm_send_to_accounting": False,
                 }
             )

@@ -15,6 +15,7 @@ from . import (
     crm_pipeline_mixin_activity,
     crm_pipeline_mixin_appointment,
     crm_pipeline_stage,
+    crm_pipeline_stage_activity,
     crm_pipeline_stage_appointment,
     crm_pipeline_stage_log,
     crm_request,

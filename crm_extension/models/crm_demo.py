@@ -144,7 +144,8 @@ class CrmDemo(models.AbstractModel):
             lambda a: closed or a.crm_stage_id != order.pipeline_stage_id
         )._action_done()
         for activity in activities.exists():
-            due = order.date_last_stage_update + activity.crm_stage_id._activity_due_delta()
+            line = activity.crm_stage_activity_id
+            due = order.date_last_stage_update + (line._due_delta() if line else timedelta())
             activity.date_deadline = due.date()
             activity.crm_deadline = due
 

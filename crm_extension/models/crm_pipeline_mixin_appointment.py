@@ -143,12 +143,10 @@ class CrmPipelineMixin(models.AbstractModel):
         # sudo: the appointment is the workflow's field; the user may edit the records
         self.sudo().write({"pipeline_appointment": fields.Datetime.to_datetime(when)})
 
-    def _crm_stage_activity_due(self, stage):
-        # the stage that schedules the activity (with activity lines: line.stage_id)
-        appointment_stage = stage
-        if appointment_stage.appointment_required and self.pipeline_appointment:
+    def _crm_stage_activity_due(self, line):
+        if line.stage_id.appointment_required and self.pipeline_appointment:
             return self.pipeline_appointment
-        return super()._crm_stage_activity_due(stage)
+        return super()._crm_stage_activity_due(line)
 
     def _get_stage_entry_actions(self, stage):
         actions = super()._get_stage_entry_actions(stage)

@@ -1,13 +1,5 @@
-from datetime import timedelta
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-
-DELAY_UNITS = {
-    "minutes": lambda n: timedelta(minutes=n),
-    "hours": lambda n: timedelta(hours=n),
-    "days": lambda n: timedelta(days=n),
-}
 
 
 class CrmPipelineStage(models.Model):
@@ -22,10 +14,6 @@ class CrmPipelineStage(models.Model):
     _won_or_lost = models.Constraint(
         "CHECK(NOT (is_won AND is_lost))",
         "A stage cannot be won and lost at the same time.",
-    )
-    _delay_positive = models.Constraint(
-        "CHECK(activity_delay >= 0)",
-        "The activity delay of a stage cannot be negative.",
     )
 
     name = fields.Char(required=True, translate=True)
@@ -79,33 +67,12 @@ class CrmPipelineStage(models.Model):
         "stage by itself. Never back to an earlier stage: a lost customer comes back with a "
         "new quotation or order, and the lost trigger leaves customers in a won stage alone.",
     )
-    activity_type_id = fields.Many2one(
-        "mail.activity.type",
-        string="Activity on Entry",
-        help="Entering this stage schedules this activity for the owner of the record.",
-    )
-    activity_summary = fields.Char(translate=True)
-    activity_delay = fields.Integer(
-        string="Due In",
-        help="How long after entering the stage the activity is due.",
-    )
-    activity_delay_unit = fields.Selection(
-        [("minutes", "Minutes"), ("hours", "Hours"), ("days", "Days")],
-        default="days",
-        required=True,
-    )
-    activity_on_exit = fields.Selection(
-        [("cancel", "Cancel the activity"), ("keep", "Keep it open")],
-        string="When Leaving the Stage",
-        default="cancel",
-        required=True,
-        help="What becomes of the activity scheduled on entry when the record leaves the "
-        "stage before it is done: cancelled (it no longer counts nor becomes overdue), or "
-        "kept open as a to-do of its own (never reported as overdue for this stage).",
-    )
-    activity_notify_leader = fields.Boolean(
-        string="Notify Team Leader When Overdue",
-        help="When the activity is overdue, notify the sales team leader as well as the owner.",
+    activity_line_ids = fields.One2many(
+        "crm.pipeline.stage.activity",
+        "stage_id",
+        string="Activities on Entry",
+        copy=True,
+        help="Entering this stage schedules each of these activities, each for its assignee.",
     )
     crm_send_to_accounting = fields.Boolean(
         string="Send to Accounting on Entry",
@@ -187,7 +154,7 @@ class CrmPipelineStage(models.Model):
             or s.customer_trigger
             or s.is_won
             or s.is_lost
-            or s.activity_type_id
+            or s.activity_line_ids
             or s.crm_send_to_accounting
         )
         if meaningful:
@@ -200,10 +167,6 @@ class CrmPipelineStage(models.Model):
                     stages=", ".join(meaningful.mapped("name")),
                 )
             )
-
-    def _activity_due_delta(self):
-        self.ensure_one()
-        return DELAY_UNITS[self.activity_delay_unit](self.activity_delay)
 
     @api.model
     def _first_stage(self, scope, company):

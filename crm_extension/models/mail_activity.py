@@ -21,6 +21,16 @@ class MailActivity(models.Model):
         copy=False,
         ondelete="set null",
     )
+    crm_stage_activity_id = fields.Many2one(
+        "crm.pipeline.stage.activity",
+        string="Stage Activity",
+        index="btree_not_null",
+        readonly=True,
+        copy=False,
+        ondelete="set null",
+        help="The activity line of the stage that scheduled this activity: what becomes "
+        "of it when the record leaves the stage, who is told when it is overdue.",
+    )
     crm_overdue_notified = fields.Boolean(string="Overdue Notified", readonly=True, copy=False)
     crm_stage_current = fields.Boolean(
         string="In Its Stage",
@@ -77,6 +87,7 @@ class MailActivity(models.Model):
         return super()._crm_workflow_fields() + [
             "crm_deadline",
             "crm_stage_id",
+            "crm_stage_activity_id",
             "crm_overdue_notified",
         ]
 
@@ -131,7 +142,7 @@ class MailActivity(models.Model):
 
     @api.model
     def _cron_notify_overdue_stage_activities(self):
-        """Tell owners (and team leaders when the stage says so) once that a stage
+        """Tell assignees (and team leaders when the stage line says so) once that a stage
         activity is past its exact due time, while its record is still in that stage."""
         overdue = self.search(
             [

@@ -1,30 +1,14 @@
 import { registry } from "@web/core/registry";
-import { stepUtils } from "@web_tour/tour_utils";
+import { column, openOrderPipeline } from "@crm_extension/../tests/tours/crm_tour_steps";
 
 const card = ".o_kanban_record:contains('Appt Tour Glass')";
-const column = (name) => `.o_kanban_group:has(.o_column_title:contains('${name}'))`;
 const dialog = ".modal .o_form_view div[name='appointment'] input";
 
 /** A salesperson drops a deal on a stage that asks for the appointment: discarded, the
  * card stays; given, the card moves. Started from the menu. */
 registry.category("web_tour.tours").add("crm_extension_pipeline_appointment", {
     steps: () => [
-        stepUtils.showAppsMenuItem(),
-        {
-            content: "Open Sales",
-            trigger: ".o_app[data-menu-xmlid='sale.sale_menu_root']",
-            run: "click",
-        },
-        {
-            content: "Open the Orders menu",
-            trigger: ".o_menu_sections button[data-menu-xmlid='sale.sale_order_menu']",
-            run: "click",
-        },
-        {
-            content: "Open the Order Pipeline",
-            trigger: "[data-menu-xmlid='crm_extension.sale_order_menu_pipeline']",
-            run: "click",
-        },
+        ...openOrderPipeline(),
         {
             content: "The deal starts in the first column",
             trigger: `${column("Appt Tour New")} ${card}`,
