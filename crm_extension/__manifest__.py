@@ -2,7 +2,7 @@
     "name": "CRM Extension: Pipelines, Quotation-to-Invoice, Customer Card",
     "summary": "Pipeline stages with automation on customers and sale orders, "
     "a quote-to-invoice bridge for accountants, and a role-aware customer card",
-    "version": "19.0.1.6.0",
+    "version": "19.0.1.7.0",
     "category": "Sales/Sales",
     "website": "https://github.com/crm-extension/crm_extension",
     "author": "crm_extension developers",
