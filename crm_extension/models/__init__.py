@@ -13,6 +13,7 @@ from . import (
     crm_pipeline_mixin,
     crm_pipeline_mixin_activity,
     crm_pipeline_stage,
+    crm_pipeline_stage_document,
     crm_pipeline_stage_log,
     crm_request,
     crm_request_intake,
