@@ -39,4 +39,5 @@ from . import (
     sale_order_accounting,
     sale_order_accounting_send,
     sale_order_request,
+    sale_order_stage_document,
 )
