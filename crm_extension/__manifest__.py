@@ -41,6 +41,7 @@
     ],
     "demo": [
         "demo/crm_extension_demo.xml",
+        "demo/crm_pipeline_document_demo.xml",
     ],
     "post_init_hook": "post_init_hook",
     "uninstall_hook": "uninstall_hook",
