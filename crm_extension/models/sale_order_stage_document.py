@@ -2,6 +2,7 @@ import logging
 
 from odoo import fields, models
 from odoo.exceptions import UserError
+from odoo.tools import clean_context
 
 from odoo.addons.base.models.ir_mail_server import MailDeliveryException
 
@@ -149,14 +150,21 @@ class SaleOrder(models.Model):
         """Odoo's Send by e-mail composer of the order, with ``template``."""
         self.ensure_one()
         proforma = template == self.env.ref("sale.email_template_proforma", False)
-        context = self.with_context(proforma=proforma).action_quotation_send()["context"]
+        # discard_logo_check: the composer's own context, never the document layout
+        # wizard Odoo opens first for an administrator without a layout
+        order = self.with_context(proforma=proforma, discard_logo_check=True)
+        context = order.action_quotation_send()["context"]
         # marked as sent like with the default template (Odoo does it in message_post)
         context.update(default_template_id=template.id, mark_so_as_sent=True)
-        Composer = self.env["mail.compose.message"]
-        composer = Composer.with_context(**context).create({})
-        # the defaults were for the composer, not for what sending creates
-        sending = {key: value for key, value in context.items() if not key.startswith("default_")}
-        return composer.with_env(Composer.with_context(**sending).env)
+        # the caller's defaults (the move's) are not the composer's; the composer's are
+        # not for what sending creates (clean_context drops the "default_" keys)
+        base = clean_context(self.env.context)
+        composer = (
+            self.env["mail.compose.message"]
+            .with_env(self.env(context={**base, **context}))
+            .create({})
+        )
+        return composer.with_env(self.env(context={**base, **clean_context(context)}))
 
     # ---------------------------------------------------------------- invoices
     def _crm_posted_invoices(self):
