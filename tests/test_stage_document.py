@@ -515,6 +515,19 @@ class TestStageDocumentRights(StageDocumentCommon):
         self.assertEqual(len(self._emails(invoice)), 1)
         self.assertEqual(self._emails(invoice).author_id, self.sp.partner_id)
 
+    def test_context_keys_do_not_change_what_the_quotation_says_nor_to_whom(self):
+        """The composer's defaults come from the stage, not from the client's call."""
+        self._sends(self.stage_installation, template=self.quotation_template)
+        other = self._customer("Someone Else", email="else@example.com")
+        order = self._quotation()
+        order.with_user(self.salesman).with_context(
+            default_partner_ids=[other.id],
+            default_subject="Made up",
+            default_template_id=self.proforma_template.id,
+            default_composition_mode="mass_mail",
+        ).pipeline_stage_id = self.stage_installation
+        self._assert_quotation_sent_once(order, self.quotation_template)
+
     def test_salesperson_cannot_configure_what_a_stage_sends(self):
         stage = self.stage_installation.with_user(self.salesman)
         with self.assertRaises(AccessError):
