@@ -52,6 +52,7 @@
     ],
     "demo": [
         "demo/crm_extension_demo.xml",
+        "demo/crm_pipeline_document_demo.xml",
         "demo/crm_sales_target_demo.xml",
     ],
     "post_init_hook": "post_init_hook",

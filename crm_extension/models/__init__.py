@@ -17,6 +17,7 @@ from . import (
     crm_pipeline_stage,
     crm_pipeline_stage_activity,
     crm_pipeline_stage_appointment,
+    crm_pipeline_stage_document,
     crm_pipeline_stage_log,
     crm_request,
     crm_request_intake,
@@ -43,4 +44,5 @@ from . import (
     sale_order_accounting,
     sale_order_accounting_send,
     sale_order_request,
+    sale_order_stage_document,
 )
