@@ -426,7 +426,7 @@ class TestSalesTargetMenus(CrmCommon):
             path |= menu
         return all(menu.id in visible for menu in path)
 
-    def test_salespeople_reach_plan_vs_actual_and_administrators_the_targets(self):
+    def test_salespeople_reach_plan_vs_actual_and_managers_the_targets(self):
         report, config = (
             "crm_extension.crm_sales_target_report_menu",
             "crm_extension.crm_sales_target_menu",
@@ -435,7 +435,8 @@ class TestSalesTargetMenus(CrmCommon):
             self.assertTrue(self._reaches(user, report), user.login)
         for user in (self.sp, self.salesman):
             self.assertFalse(self._reaches(user, config), user.login)
-        self.assertTrue(self._reaches(self.crm_admin, config))
+        for user in (self.mgr, self.acc, self.crm_admin):
+            self.assertTrue(self._reaches(user, config), user.login)
 
 
 @tagged("post_install", "-at_install")
