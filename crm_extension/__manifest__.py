@@ -34,6 +34,7 @@
         "wizards/crm_customer_import_wizard_views.xml",
         "report/crm_pipeline_report_views.xml",
         "report/crm_receivable_report_views.xml",
+        "report/crm_activity_report_views.xml",
         "data/utm_source_data.xml",
         "views/crm_request_views.xml",
         "views/crm_team_views.xml",
