@@ -9,4 +9,5 @@ from . import (
     crm_pipeline_stage_report_xlsx,
     crm_receivable_report_xlsx,
     crm_pipeline_report_xlsx,
+    crm_activity_report_xlsx,
 )
