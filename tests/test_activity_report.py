@@ -275,6 +275,42 @@ class TestActivityReportRoles(ActivityReportCommon):
         with self.assertRaises(AccessError):
             Report.browse(self.a4.id).read(["user_id", "nbr_done"])
 
+    def test_activities_of_another_company_only_where_it_is_active(self):
+        company_2 = self.setup_other_company(name="Activity Company 2")["company"]
+        order = (
+            self.env["sale.order"]
+            .sudo()
+            .create(
+                {
+                    "partner_id": self.shared.id,
+                    "user_id": self.salesman.id,
+                    "company_id": company_2.id,
+                }
+            )
+        )
+        activity = (
+            self.env["mail.activity"]
+            .sudo()
+            .create(
+                {
+                    "res_model_id": self.env["ir.model"]._get_id("sale.order"),
+                    "res_id": order.id,
+                    "activity_type_id": self.call_type.id,
+                    "user_id": self.salesman.id,
+                    "date_deadline": TODAY,
+                }
+            )
+        )
+        activity.action_done()
+        self.env.flush_all()
+        self.sales_manager.sudo().company_ids += company_2
+        Report = self.env["crm.activity.report"].with_user(self.sales_manager)
+        # the web client's company switcher: the current company only
+        one = Report.with_context(allowed_company_ids=self.env.company.ids)
+        self.assertFalse(one.search([("id", "=", activity.id)]))
+        both = Report.with_context(allowed_company_ids=[self.env.company.id, company_2.id])
+        self.assertEqual(both.search([("id", "=", activity.id)]).company_id, company_2)
+
     def test_no_analysis_without_a_sales_role(self):
         for user in (self.billing_only, self.plain):
             with self.subTest(user=user.login):
