@@ -44,6 +44,7 @@
         "report/crm_pipeline_report_views.xml",
         "report/crm_receivable_report_views.xml",
         "report/crm_sales_target_report_views.xml",
+        "report/crm_activity_report_views.xml",
         "data/utm_source_data.xml",
         "views/crm_request_views.xml",
         "views/crm_team_views.xml",

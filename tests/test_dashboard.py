@@ -22,6 +22,7 @@ TILE_KEYS = {
     "activities_today",
     "activities_overdue",
     "activities_sla_breached",
+    "calls_made",
     "customers_overdue",
     "due_this_week",
 }
@@ -202,6 +203,15 @@ class TestDashboard(CrmPipelineReportCommon):
                                       WHERE p.id = res_id)""",
             users,
         )
+        # calls done today on customers and deals (Odoo archives a done activity)
+        ids["calls_made"] = self._ids(
+            """SELECT a.id FROM mail_activity a
+                 JOIN mail_activity_type t ON t.id = a.activity_type_id
+                WHERE NOT a.active AND a.user_id = ANY(%s) AND t.category = 'phonecall'
+                  AND a.date_done = %s AND a.res_model IN ('res.partner', 'sale.order')""",
+            users,
+            today,
+        )
         invoices = """SELECT {} FROM account_move am
                         JOIN res_partner p ON p.id = am.commercial_partner_id
                        WHERE am.move_type = 'out_invoice' AND am.state = 'posted'
@@ -250,6 +260,7 @@ class TestDashboard(CrmPipelineReportCommon):
                 "activities_today": 1,
                 "activities_overdue": 2,
                 "activities_sla_breached": 1,  # due yesterday, an hour ago exactly
+                "calls_made": 0,  # no call done in this story: test_dashboard_activity
                 "customers_overdue": 1,  # customer 2 (customer 1's invoice is a draft)
                 "due_this_week": 1,  # not the one due in 8 days
             },

@@ -7,6 +7,7 @@ from . import (
     crm_customer_figures,
     crm_customer_figures_domain,
     crm_dashboard,
+    crm_dashboard_activity,
     crm_dashboard_scope,
     crm_dashboard_target,
     crm_demo,

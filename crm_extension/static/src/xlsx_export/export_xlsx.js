@@ -7,6 +7,7 @@ import { Component } from "@odoo/owl";
 
 /** The analyses whose export is offered, by model. */
 const EXPORTABLE_MODELS = [
+    "crm.activity.report",
     "crm.pipeline.report",
     "crm.pipeline.stage.report",
     "crm.receivable.report",
