@@ -149,16 +149,6 @@ class TestWindowInstallerFunnel(BridgeCommon):
         )
         return wizard.action_confirm()
 
-    def _messages_to(self, order, partner):
-        return self.env["mail.message"].search(
-            [
-                ("model", "in", ("sale.order", "account.move")),
-                ("res_id", "in", (order | order.invoice_ids).ids),
-                ("partner_ids", "in", partner.ids),
-                ("message_type", "=", "comment"),
-            ]
-        )
-
     # ---------------------------------------------------------------- the story
     def test_the_window_installers_funnel_from_request_to_installation(self):
         Report = self.env["crm.activity.report"]
@@ -222,8 +212,10 @@ class TestWindowInstallerFunnel(BridgeCommon):
         self.assertFalse(self._open_activity(order, self.surveyor))
         self.assertFalse(event.exists() and event.start > measured_at and event.activity_ids)
 
-        # 4. the manager prices the job, calls the client and moves the deal to Payment:
-        #    it goes to accounting, the invoice waits for its posting
+        # 4. the manager prices the job and calls the client, who accepts; the deal's
+        #    salesperson confirms it: the order moves to Payment by itself and goes to
+        #    accounting (only the owner or a sales administrator sends an order there);
+        #    the invoice waits for its posting
         with self._at(measured_at + timedelta(hours=1)):
             order.with_user(self.mgr).write(
                 {
@@ -239,32 +231,43 @@ class TestWindowInstallerFunnel(BridgeCommon):
                 }
             )
             cost_call.with_user(self.mgr).action_feedback("Offer accepted on the phone")
-            order.with_user(self.mgr).write({"pipeline_stage_id": self.payment.id})
+            order.with_user(self.sp).action_confirm()
         self.assertEqual(order.pipeline_stage_id, self.payment)
         self.assertEqual(order.state, "sale")
-        self.assertEqual(order.accounting_state, "requested")
-        self.assertFalse(order.invoice_ids)
 
-        # 5. the accountant invoices in one click (posted mode): the invoice goes to the
-        #    client by e-mail, and the deal's chatter says so
-        order.with_user(self.acc).action_accounting_create_invoice()
+        # 5. the company lets the bridge invoice at once (posted mode): the invoice is
+        #    posted to the cent of the order and goes to the client by e-mail, with Odoo's
+        #    invoice sending; the deal's chatter says so
+        self.assertEqual(order.accounting_state, "invoiced")
         invoice = order.invoice_ids
         self.assertEqual(invoice.state, "posted")
-        self.assertEqual(invoice.amount_untaxed, order.amount_untaxed)
+        self.assertEqual(invoice.amount_total, order.amount_total)
         self.assertTrue(invoice.is_move_sent)
-        sent = self._messages_to(order, client).filtered(lambda m: m.model == "account.move")
+        sent = invoice.message_ids.filtered(lambda message: client in message.partner_ids)
         self.assertTrue(sent, "the invoice e-mail went to the client")
         self.assertTrue(sent.attachment_ids, "with the invoice attached")
+        self.assertTrue(
+            order.message_ids.filtered(lambda message: invoice.name in (message.body or "")),
+            "the deal's chatter says what was sent",
+        )
 
-        # 6. the client pays: the deal moves to Installation by itself and the installer
-        #    is told at once; the manager gives the installation date, the task follows
-        self._pay(invoice)
+        # 6. the client pays, the accountant registers it: the deal moves to Installation
+        #    by itself and the installer is told at once; the manager gives the
+        #    installation date, the task follows
+        paid_at = datetime(2026, 3, 10, 9, 0)
+        with self._at(paid_at):
+            self.env["account.payment.register"].with_user(self.acc).with_context(
+                active_model="account.move", active_ids=invoice.ids
+            ).create({})._create_payments()
         self.assertEqual(order.pipeline_stage_id, self.installation)
         install = self._open_activity(order, self.installer)
         self.assertEqual(install.summary, "Install the windows")
         self.assertTrue(order.pipeline_appointment_required)
         self.assertFalse(order.pipeline_appointment)
-        self._give_appointment(order.with_user(self.mgr).action_set_appointment(), self.mgr, INSTALL_AT)
+        self.assertEqual(install.crm_deadline, paid_at + timedelta(days=1), "told at once")
+        with self._at(paid_at + timedelta(hours=1)):
+            action = order.with_user(self.mgr).action_set_appointment()
+            self._give_appointment(action, self.mgr, INSTALL_AT)
         self.assertEqual(order.pipeline_appointment, INSTALL_AT)
         self.assertEqual(install.crm_deadline, INSTALL_AT)
         self.assertEqual(install.date_deadline, INSTALL_AT.date())
@@ -275,9 +278,12 @@ class TestWindowInstallerFunnel(BridgeCommon):
         with self._at(INSTALL_AT + timedelta(hours=5)):
             install.with_user(self.installer).action_feedback("Installed")
             order.with_user(self.installer).write({"pipeline_stage_id": self.done.id})
+            # the done date is computed when written, at the end of the user's request
+            self.env.flush_all()
         self.assertEqual(order.pipeline_stage_id, self.done)
 
-        # 8. the manager's reports: the calls made per salesperson (on time), the closed
+        # 8. the manager's reports: the work done on the deal by each person, on time
+        #    (the appointments on their day), the calls made per salesperson, the closed
         #    deal and its revenue, the request converted, by source
         self.env.flush_all()
         done = Report.with_user(self.mgr).search([("order_id", "=", order.id)])
@@ -297,6 +303,8 @@ class TestWindowInstallerFunnel(BridgeCommon):
                     (self.surveyor.id, visit.id, 1),
                     (self.mgr.id, call.id, 1),
                     (self.installer.id, todo.id, 1),
+                    # accounting's to-do, closed by the bridge's invoicing
+                    (self.acc.id, todo.id, 1),
                 ]
             ),
         )

@@ -15,7 +15,9 @@ class CrmActivityReport(models.Model):
 
     On time or late: a stage activity with an exact due time (``crm_deadline``, the
     stage SLA) against the moment it was marked done (the archived row's
-    ``write_date``), any other against its due date (``date_done <= date_deadline``).
+    ``write_date``), any other against its due date (``date_done <= date_deadline``) —
+    so is an appointment (an activity with its calendar event): it says when the work
+    starts, and work done on its day is on time.
     ``on_time_rate`` is 100 for an activity done on time and 0 for a late one, so that
     its average is on time ÷ done over any grouping; ``delay_hours`` is NULL for the
     activities done on time, so that its average is how late the late ones were.
@@ -87,11 +89,12 @@ class CrmActivityReport(models.Model):
         # one scan of the activities, each joined to its customer or its deal: a UNION
         # of one branch per model scans them once per branch (twice the cost, bench/)
         on_time = SQL(
-            """CASE WHEN a.crm_deadline IS NOT NULL THEN a.write_date <= a.crm_deadline
+            """CASE WHEN a.crm_deadline IS NOT NULL AND a.calendar_event_id IS NULL
+                    THEN a.write_date <= a.crm_deadline
                     ELSE a.date_done <= a.date_deadline END"""
         )
         delay = SQL(
-            """CASE WHEN a.crm_deadline IS NOT NULL
+            """CASE WHEN a.crm_deadline IS NOT NULL AND a.calendar_event_id IS NULL
                     THEN EXTRACT(EPOCH FROM a.write_date - a.crm_deadline) / 3600.0
                     ELSE (a.date_done - a.date_deadline) * 24.0 END"""
         )
