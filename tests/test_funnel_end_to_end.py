@@ -144,7 +144,7 @@ class TestWindowInstallerFunnel(BridgeCommon):
         wizard = (
             self.env[action["res_model"]]
             .with_user(user)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({"appointment": when})
         )
         return wizard.action_confirm()
