@@ -136,6 +136,11 @@ class TestDemoStory(TransactionCase):
             ("team_leader", "Calculate the cost and call the client", 2, "hours"),
         )
         self.assertEqual(installation.activity_line_ids.user_id, installer)
+        [call_back] = self._ref("stage_order_new").activity_line_ids
+        self.assertEqual((call_back.delay, call_back.delay_unit), (15, "minutes"))
+        # the visit and the installation are booked: an appointment in the calendar
+        for stage in (measure, installation):
+            self.assertTrue(stage.appointment_required and stage.appointment_calendar, stage.name)
         # the open deals of each stage hold the task of its person
         for stage, people in ((measure, surveyor), (approval, mia)):
             deals = self.orders.filtered(lambda o, s=stage: o.pipeline_stage_id == s)
