@@ -29,8 +29,8 @@ TAG = re.compile(r"</?([a-zA-Z][\w-]*)")
 # Words spelled the same in that language (Odoo's own sale/account/crm translations
 # leave them so too): their msgstr stays empty, as for language-neutral messages.
 SAME_IN_LANGUAGE = {
-    "da": {"Administrator", "Journal", "Medium", "Pipeline", "Status", "Team %(team)s"},
-    "nb": {"Administrator", "Journal", "Medium", "Status", "Team %(team)s"},
+    "da": {"Administrator", "Journal", "Medium", "Mine", "Pipeline", "Status", "Team %(team)s"},
+    "nb": {"Administrator", "Journal", "Medium", "Mine", "Status", "Team %(team)s"},
     "nl": {
         "Contact",
         "Deal",
@@ -41,10 +41,11 @@ SAME_IN_LANGUAGE = {
         "Order",
         "Orders",
         "Status",
+        "Week",
         "is",
     },
     "it": {"%(hours)s h %(minutes)s min", "No"},
-    "tl": {"%(hours)s h %(minutes)s min", "Deal", "Email"},
+    "tl": {"%(hours)s h %(minutes)s min", "Deal", "Email", "Target"},
 }
 # the same in every language: units, Internet words, a sample address
 for _same in SAME_IN_LANGUAGE.values():
