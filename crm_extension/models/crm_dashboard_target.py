@@ -52,11 +52,9 @@ class CrmDashboard(models.AbstractModel):
         amount = sum(targets.mapped("amount"))
         actual = sum(targets.mapped("actual_amount"))
         percent = 100.0 * actual / amount if amount else 0.0
+        label = self.env._("Target this month")
         tile = self._prepare_tile_vals(
-            "target",
-            self.env._("Target this month"),
-            "crm.sales.target",
-            [("id", "in", targets.ids)],
+            "target", label, "crm.sales.target", [("id", "in", targets.ids)]
         )
         currency = self.env.company.currency_id
         tile["count"] = self.env._(
