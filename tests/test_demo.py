@@ -4,6 +4,7 @@ stage over past months (won, lost, rotting), paid and overdue invoices, classes 
 The test database has no demo data: the demo file is loaded here, in the test's
 transaction, exactly as an install with demo data loads it."""
 
+from odoo import fields
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import SQL, convert_file
 
@@ -157,3 +158,14 @@ class TestDemoStory(TransactionCase):
             .with_user(surveyor)
             .search([("res_id", "=", deal.id), ("res_model", "=", "sale.order")])
         )
+
+    def test_the_calls_of_past_months_are_in_the_activity_analysis(self):
+        self.env.flush_all()
+        Report = self.env["crm.activity.report"]
+        month_start = fields.Date.context_today(self.env.user).replace(day=1)
+        calls = Report.search(
+            [("activity_category", "=", "phonecall"), ("date_done", "<", month_start)]
+        )
+        self.assertTrue(calls, "calls made in the months of the story")
+        self.assertGreater(len(calls.user_id), 1, "by more than one salesperson")
+        self.assertTrue(all(calls.mapped("nbr_on_time")), "the story's calls were on time")

@@ -74,8 +74,15 @@ class CrmDemo(models.AbstractModel):
         measure = self._demo_ref("stage_order_qualified")
         if outcome == "first_call":
             return
+
+        def work_done():
+            # the people do the task of each stage before the deal moves on
+            order.activity_ids.filtered("crm_stage_id")._action_done()
+
+        work_done()
         order.write({"pipeline_stage_id": measure.id})
         if outcome == "lost":
+            work_done()
             order.write(
                 {
                     "pipeline_stage_id": self._demo_ref("stage_order_lost").id,
@@ -85,6 +92,7 @@ class CrmDemo(models.AbstractModel):
             return
         if outcome == "measure":
             return
+        work_done()
         order.action_quotation_sent()
         if outcome == "sent":
             return
@@ -92,10 +100,12 @@ class CrmDemo(models.AbstractModel):
             order.action_send_to_accounting()
             order.date_order = closed
             return
+        work_done()
         order.action_confirm()
         order.date_order = closed - timedelta(days=max((closed - order.create_date).days // 2, 1))
         if outcome == "confirmed":
             return
+        work_done()
         invoice = order._create_invoices()
         invoice.write(
             {
@@ -138,12 +148,47 @@ class CrmDemo(models.AbstractModel):
                 )
             )
         order.date_last_stage_update = dates[-1] if dates else end
-        activities = order.activity_ids.filtered("crm_stage_id")
+        activities = (
+            self.env["mail.activity"]
+            .with_context(active_test=False)
+            .search(
+                [
+                    ("res_model", "=", "sale.order"),
+                    ("res_id", "=", order.id),
+                    ("crm_stage_id", "!=", False),
+                ]
+            )
+        )
         closed = order.pipeline_stage_id.is_won or order.pipeline_stage_id.is_lost
-        activities.filtered(
+        still_open = activities.filtered("active")
+        still_open.filtered(
             lambda a: closed or a.crm_stage_id != order.pipeline_stage_id
         )._action_done()
-        for activity in activities.exists():
+        done = activities.filtered(lambda a: not a.active)
+        # each stage's task was done on time, before the deal left the stage: the
+        # Activity Analysis shows the calls and visits of the past months
+        stays = {
+            log.stage_to_id: (date, dates[index + 1] if index + 1 < len(dates) else end)
+            for index, (log, date) in enumerate(zip(logs, dates, strict=True))
+        }
+        for activity in done:
+            entered, left = stays.get(activity.crm_stage_id, (end, end))
+            line = activity.crm_stage_activity_id
+            due = entered + (line._due_delta() if line else timedelta())
+            done_at = max(min(left, due), entered)
+            self.env.cr.execute(
+                SQL(
+                    """UPDATE mail_activity SET date_deadline = %s, crm_deadline = %s,
+                              date_done = %s, write_date = %s WHERE id = %s""",
+                    due.date(),
+                    due,
+                    done_at.date(),
+                    done_at,
+                    activity.id,
+                )
+            )
+        done.invalidate_recordset()
+        for activity in activities - done:
             line = activity.crm_stage_activity_id
             due = order.date_last_stage_update + (line._due_delta() if line else timedelta())
             activity.date_deadline = due.date()
