@@ -46,4 +46,5 @@ from . import (
     sale_order_accounting_send,
     sale_order_request,
     sale_order_stage_document,
+    sale_order_stage_document_invoice,
 )
