@@ -78,6 +78,11 @@ class CrmPipelineReport(models.Model):
 
     @property
     def _table_query(self):
+        # Left joins on primary keys (every order has a customer and a company), so that
+        # PostgreSQL drops those a query does not use; "is a request" is an EXISTS
+        # computed only where a measure asks for it. (A lateral join ran for every row
+        # of every query, and its estimate made PostgreSQL JIT-compile the aggregates:
+        # 0.4 s of compilation in a 0.6 s read_group of 100 000 orders.)
         return SQL(
             """
             SELECT s.id AS id,
@@ -103,10 +108,10 @@ class CrmPipelineReport(models.Model):
                    CASE WHEN st.is_won THEN 1 ELSE 0 END AS nbr_won,
                    CASE WHEN st.is_lost THEN 1 ELSE 0 END AS nbr_lost,
                    CASE WHEN st.is_won OR st.is_lost THEN 0 ELSE 1 END AS nbr_open,
-                   CASE WHEN req.is_request THEN 1 ELSE 0 END AS nbr_requests,
-                   CASE WHEN req.is_request AND st.is_won THEN 1 ELSE 0 END
+                   CASE WHEN %(is_request)s THEN 1 ELSE 0 END AS nbr_requests,
+                   CASE WHEN st.is_won AND %(is_request)s THEN 1 ELSE 0 END
                        AS nbr_requests_won,
-                   CASE WHEN req.is_request THEN CASE WHEN st.is_won THEN 100.0 ELSE 0.0 END
+                   CASE WHEN %(is_request)s THEN CASE WHEN st.is_won THEN 100.0 ELSE 0.0 END
                    END AS request_conversion,
                    s.amount_untaxed / %(rate)s AS amount_untaxed,
                    CASE WHEN st.is_won THEN s.amount_untaxed / %(rate)s ELSE 0 END AS revenue,
@@ -122,14 +127,12 @@ class CrmPipelineReport(models.Model):
                              / 86400.0
                    END AS days_to_close
               FROM sale_order s
-              JOIN res_partner p ON p.id = s.partner_id
-              JOIN res_partner cp ON cp.id = p.commercial_partner_id
-              JOIN res_company company ON company.id = s.company_id
+              LEFT JOIN res_partner p ON p.id = s.partner_id
+              LEFT JOIN res_partner cp ON cp.id = p.commercial_partner_id
+              LEFT JOIN res_company company ON company.id = s.company_id
               LEFT JOIN crm_pipeline_stage st ON st.id = s.pipeline_stage_id
-              LEFT JOIN LATERAL (
-                  SELECT TRUE AS is_request FROM crm_request r WHERE r.order_id = s.id LIMIT 1
-              ) req ON TRUE
             """,
+            is_request=SQL("EXISTS (SELECT FROM crm_request r WHERE r.order_id = s.id)"),
             rate=SQL(
                 "(CASE COALESCE(s.currency_rate, 0) WHEN 0 THEN 1.0 ELSE s.currency_rate END)"
             ),
