@@ -1,7 +1,6 @@
 from xlsxwriter.utility import xl_range, xl_rowcol_to_cell
 
 from odoo import models
-from odoo.fields import Domain
 
 from .crm_report_xlsx_common import HEADER_ROW
 
@@ -29,7 +28,6 @@ SUMMARY_MEASURES = [
     ("on_time_rate", "on_time_rate:avg", "percent"),
     ("delay_hours", "delay_hours:avg", "float"),
 ]
-BATCH = 5000
 
 
 class CrmActivityReport(models.Model):
@@ -71,24 +69,18 @@ class ReportCrmActivityXlsx(models.AbstractModel):
         """Done, on time, late, on-time rate and hours late per salesperson, and the
         whole as the analysis defines it (on time ÷ done, hours averaged over the late
         activities)."""
-        Activity = self.env["crm.activity.report"]
-        labels = self._get_labels(
-            Activity, ["user_id"] + [name for name, *_rest in SUMMARY_MEASURES]
+        row, _groups, totals = self._write_group_rows(
+            sheet,
+            self.env["crm.activity.report"],
+            "user_id",
+            SUMMARY_MEASURES,
+            domain,
+            fmt,
+            empty_label=self.env._("Unassigned"),
+            # an average over no row (no late activity) is left blank
+            no_value=None,
         )
-        self._write_header(sheet, labels, fmt, widths={0: 24})
-        aggregates = [aggregate for _name, aggregate, _kind in SUMMARY_MEASURES]
-        groups = Activity._read_group(domain, ["user_id"], aggregates, order="user_id")
-        row = HEADER_ROW
-        for user, *values in groups:
-            row += 1
-            sheet.write_string(row, 0, user.display_name or self.env._("Unassigned"))
-            for col, ((_name, _agg, kind), value) in enumerate(
-                zip(SUMMARY_MEASURES, values, strict=True), 1
-            ):
-                # an average over no row (no late activity) is False: left blank
-                if value is not None and value is not False:
-                    sheet.write_number(row, col, value, fmt[kind])
-        [(done, on_time, late, rate, hours)] = Activity._read_group(domain, [], aggregates)
+        done, on_time, late, rate, hours = totals
         self._write_totals_row(sheet, row, {1: done or 0, 2: on_time or 0, 3: late or 0}, fmt)
         if row == HEADER_ROW:
             return
@@ -145,30 +137,13 @@ class ReportCrmActivityXlsx(models.AbstractModel):
         self._write_totals_row(sheet, row, totals, fmt)
 
     def _write_activities_sheet(self, sheet, domain, fmt):
-        Activity = self.env["crm.activity.report"]
-        labels = self._get_labels(Activity, [name for name, _kind in ACTIVITY_COLUMNS])
-        self._write_header(sheet, labels, fmt, widths={4: 28, 5: 28})
-        plan = self._get_column_plan(sheet, ACTIVITY_COLUMNS, fmt)
-        count_cols = [i for i, (_n, kind) in enumerate(ACTIVITY_COLUMNS) if kind == "int"]
-        totals = dict.fromkeys(count_cols, 0)
-        row = HEADER_ROW
-        last_id = 0
-        while batch := self._get_activities_batch(domain, last_id):
-            last_id = batch[-1][0]
-            names = self._get_m2o_names(Activity, ACTIVITY_COLUMNS, batch)
-            row = self._write_batch(row, batch, plan, names)
-            for col in count_cols:
-                totals[col] += sum(values[col + 1] or 0 for values in batch)
-        self._write_totals_row(sheet, row, totals, fmt)
-        if row > HEADER_ROW:
-            sheet.autofilter(HEADER_ROW, 0, row, len(ACTIVITY_COLUMNS) - 1)
-        return row - HEADER_ROW
-
-    def _get_activities_batch(self, domain, last_id):
-        """Next rows after ``last_id`` (keyset pagination), searched as the user."""
-        query = self.env["crm.activity.report"]._search(
-            Domain.AND([domain, [("id", ">", last_id)]]), order="id", limit=BATCH
-        )
-        return self.env.execute_query(
-            query.select(*self._get_column_sql(query.table, ACTIVITY_COLUMNS))
+        """The activities of ``domain``, with the totals of the counts."""
+        self._write_rows_sheet(
+            sheet,
+            self.env["crm.activity.report"],
+            ACTIVITY_COLUMNS,
+            domain,
+            fmt,
+            ("int",),
+            widths={4: 28, 5: 28},
         )

@@ -3,7 +3,6 @@ from datetime import date
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from odoo import models
-from odoo.fields import Domain
 
 from .crm_report_xlsx_common import HEADER_ROW
 
@@ -44,7 +43,6 @@ PLAN_COLUMNS = [
     ("actual_amount", "money"),
     ("achievement", "percent"),
 ]
-BATCH = 5000
 # Excel's day 0 in the 1900 date system (xlsxwriter's default)
 EXCEL_DAY_ZERO = date(1899, 12, 30)
 
@@ -97,37 +95,33 @@ class ReportCrmPipelineXlsx(models.AbstractModel):
         ]
         if with_receivables:
             names.append((self.env._("Receivables"), self.env._("Receivables Analysis")))
-        targets = self._get_plan_targets(domain)
-        if targets:
-            names.append(
-                (self.env._("Plan vs Actual"), self.env._("Pipeline Analysis: Plan vs Actual"))
-            )
         # sheets are created in display order; constant_memory writes each row-wise
         sheets = [self._add_sheet(workbook, *name, filters_text, fmt) for name in names]
         self._write_summary_sheet(workbook, sheets[0], domain, fmt)
-        count = self._write_orders_sheet(sheets[1], domain, fmt)
+        count, user_ids = self._write_orders_sheet(sheets[1], domain, fmt)
         # the transitions of the exported orders
         stage_domain = [("order_id", "in", Pipeline._search(domain))] if domain else []
         self._write_stages_sheet(sheets[2], stage_domain, fmt)
         if with_receivables:
             self._write_receivables_sheet(sheets[3], receivable_domain, fmt)
-        if targets:
-            self._write_plan_sheet(sheets[-1], targets, fmt)
+        # the last sheet, added once the orders told whose targets it shows
+        if targets := self._get_plan_targets(user_ids):
+            plan_names = (
+                self.env._("Plan vs Actual"),
+                self.env._("Pipeline Analysis: Plan vs Actual"),
+            )
+            sheet = self._add_sheet(workbook, *plan_names, filters_text, fmt)
+            self._write_plan_sheet(sheet, targets, fmt)
         return count
 
-    def _get_plan_targets(self, domain):
-        """The monthly targets the user may read of the salespeople of the orders of
-        ``domain``, by month and salesperson."""
+    def _get_plan_targets(self, user_ids):
+        """The monthly targets the user may read of the salespeople ``user_ids`` (those
+        of the exported orders), by month and salesperson."""
         Target = self.env["crm.sales.target"]
-        if not Target.has_access("read"):
+        if not Target.has_access("read") or not user_ids:
             return Target
-        users = [
-            user.id
-            for (user,) in self.env["crm.pipeline.report"]._read_group(domain, ["user_id"])
-            if user
-        ]
         return Target.search(
-            [("user_id", "in", users)], order="month, user_id, team_id NULLS FIRST, id"
+            [("user_id", "in", list(user_ids))], order="month, user_id, team_id NULLS FIRST, id"
         )
 
     def _write_plan_sheet(self, sheet, targets, fmt):
@@ -161,22 +155,15 @@ class ReportCrmPipelineXlsx(models.AbstractModel):
         sheet.autofilter(HEADER_ROW, 0, row, len(PLAN_COLUMNS) - 1)
 
     def _write_summary_sheet(self, workbook, sheet, domain, fmt):
-        Pipeline = self.env["crm.pipeline.report"]
-        labels = self._get_labels(
-            Pipeline, ["stage_id"] + [name for name, *_rest in SUMMARY_MEASURES]
+        row, groups, totals = self._write_group_rows(
+            sheet,
+            self.env["crm.pipeline.report"],
+            "stage_id",
+            SUMMARY_MEASURES,
+            domain,
+            fmt,
+            empty_label=self.env._("No stage"),
         )
-        self._write_header(sheet, labels, fmt, widths={0: 24})
-        aggregates = [aggregate for _name, aggregate, _kind in SUMMARY_MEASURES]
-        groups = Pipeline._read_group(domain, ["stage_id"], aggregates, order="stage_id")
-        row = HEADER_ROW
-        for stage, *values in groups:
-            row += 1
-            sheet.write_string(row, 0, stage.display_name or self.env._("No stage"))
-            for col, ((_name, _agg, kind), value) in enumerate(
-                zip(SUMMARY_MEASURES, values, strict=False), 1
-            ):
-                sheet.write_number(row, col, value or 0, fmt[kind])
-        [totals] = Pipeline._read_group(domain, [], aggregates)
         total_row = row + 1
         # counts and amounts add up; conversion and average order value are formulas
         # over those totals (won ÷ closed, revenue ÷ won), as the analysis defines them
@@ -231,39 +218,18 @@ class ReportCrmPipelineXlsx(models.AbstractModel):
         )
 
     def _write_orders_sheet(self, sheet, domain, fmt):
-        Pipeline = self.env["crm.pipeline.report"]
-        labels = self._get_labels(Pipeline, [name for name, _kind in ORDER_COLUMNS])
-        self._write_header(sheet, labels, fmt, widths={0: 14, 2: 28})
-        plan = self._get_column_plan(sheet, ORDER_COLUMNS, fmt)
-        money_cols = [i for i, (_n, kind) in enumerate(ORDER_COLUMNS) if kind == "money"]
-        totals = dict.fromkeys(money_cols, 0.0)
-        row = HEADER_ROW
-        last_id = 0
-        while batch := self._get_orders_batch(domain, last_id):
-            last_id = batch[-1][0]
-            names = self._get_m2o_names(Pipeline, ORDER_COLUMNS, batch)
-            row = self._write_batch(row, batch, plan, names)
-            for col in money_cols:
-                # added in row order, like Excel's SUBTOTAL: the same cached total
-                total = totals[col]
-                for values in batch:
-                    if (value := values[col + 1]) is not None:
-                        total += value
-                totals[col] = total
-        self._write_totals_row(sheet, row, totals, fmt)
-        if row > HEADER_ROW:
-            sheet.autofilter(HEADER_ROW, 0, row, len(ORDER_COLUMNS) - 1)
-        return row - HEADER_ROW
-
-    def _get_orders_batch(self, domain, last_id):
-        """Next rows after ``last_id`` (keyset pagination), searched as the user."""
-        Pipeline = self.env["crm.pipeline.report"]
-        query = Pipeline._search(
-            Domain.AND([domain, [("id", ">", last_id)]]), order="id", limit=BATCH
+        """The orders of ``domain`` and their money totals; returns the number of rows
+        and the ids of the orders' salespeople."""
+        count, m2o_ids = self._write_rows_sheet(
+            sheet,
+            self.env["crm.pipeline.report"],
+            ORDER_COLUMNS,
+            domain,
+            fmt,
+            ("money",),
+            widths={0: 14, 2: 28},
         )
-        return self.env.execute_query(
-            query.select(*self._get_column_sql(query.table, ORDER_COLUMNS))
-        )
+        return count, m2o_ids["user_id"]
 
 
 class ReportCrmMyDayXlsx(models.AbstractModel):
