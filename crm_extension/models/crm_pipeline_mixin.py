@@ -223,20 +223,24 @@ class CrmPipelineMixin(models.AbstractModel):
             if error:
                 raise UserError(error)
         if stage.is_lost and not lost_reason:
-            action = self.env["crm.pipeline.lost.wizard"]._action_open(self, stage)
-            warning = RedirectWarning(
+            raise self._crm_move_dialog(
                 self.env._(
                     "Tell why %(records)s was lost before moving it to %(stage)s.",
                     records=", ".join(self.mapped("display_name")),
                     stage=stage.name,
                 ),
-                action,
+                self.env["crm.pipeline.lost.wizard"]._action_open(self, stage),
                 self.env._("Give a Lost Reason"),
             )
-            # an answer to the user, not a server error: no traceback in the log
-            # (odoo.http logs an exception at its ``loglevel`` when it has one)
-            warning.loglevel = logging.INFO
-            raise warning
+
+    def _crm_move_dialog(self, message, action, button):
+        """The answer to a move that needs the user's input first: ``message`` with a
+        ``button`` opening the dialog ``action`` (e.g. the lost reason), to raise."""
+        warning = RedirectWarning(message, action, button)
+        # an answer to the user, not a server error: no traceback in the log
+        # (odoo.http logs an exception at its ``loglevel`` when it has one)
+        warning.loglevel = logging.INFO
+        return warning
 
     # ---------------------------------------------------------------- automation
     def _crm_stage_entered(self, stage, old_stages, automatic=False):

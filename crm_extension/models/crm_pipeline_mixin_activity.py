@@ -5,6 +5,7 @@ from markupsafe import Markup
 
 from odoo import fields, models
 from odoo.exceptions import UserError
+from odoo.fields import Domain
 
 
 class CrmPipelineMixin(models.AbstractModel):
@@ -151,28 +152,49 @@ class CrmPipelineMixin(models.AbstractModel):
                 # scheduled
                 records.sudo().activity_schedule(**vals)
 
-    def _crm_stage_left(self, old_stages):
-        """Cancel the entry activities that ``self`` leaves undone in ``old_stages``
-        ({record id: stage}), unless their stage line keeps them open."""
-        res = super()._crm_stage_left(old_stages)
-        # sudo: the move (allowed) closes the workflow's own activities, whoever they
-        # are assigned to; cancelled the way Odoo cancels an activity (unlink)
+    def _crm_stage_activities(self, stages, domain=()):
+        """The activities of ``domain`` that the stages ``stages`` ({record id:
+        stage}) scheduled on the records of ``self``, each on its record's stage (sudo:
+        the workflow's own, whoever they are assigned to)."""
+        if not self.ids:
+            return self.env["mail.activity"]
         activities = (
             self.env["mail.activity"]
             .sudo()
             .search(
-                [
-                    ("res_model", "=", self._name),
-                    ("res_id", "in", self.ids),
-                    ("crm_stage_id", "in", [stage.id for stage in old_stages.values() if stage]),
-                    # an activity whose line was deleted follows the default: cancelled
-                    "|",
-                    ("crm_stage_activity_id", "=", False),
-                    ("crm_stage_activity_id.on_exit", "=", "cancel"),
-                ]
+                Domain.AND(
+                    [
+                        [
+                            ("res_model", "=", self._name),
+                            ("res_id", "in", self.ids),
+                            (
+                                "crm_stage_id",
+                                "in",
+                                [stage.id for stage in stages.values() if stage],
+                            ),
+                        ],
+                        list(domain),
+                    ]
+                )
             )
         )
-        activities.filtered(
-            lambda activity: activity.crm_stage_id == old_stages.get(activity.res_id)
+        return activities.filtered(
+            lambda activity: activity.crm_stage_id == stages.get(activity.res_id)
+        )
+
+    def _crm_stage_left(self, old_stages):
+        """Cancel the entry activities that ``self`` leaves undone in ``old_stages``
+        ({record id: stage}), unless their stage line keeps them open."""
+        res = super()._crm_stage_left(old_stages)
+        # the move (allowed) closes the workflow's own activities, whoever they are
+        # assigned to; cancelled the way Odoo cancels an activity (unlink). An activity
+        # whose line was deleted follows the default: cancelled
+        self._crm_stage_activities(
+            old_stages,
+            [
+                "|",
+                ("crm_stage_activity_id", "=", False),
+                ("crm_stage_activity_id.on_exit", "=", "cancel"),
+            ],
         ).action_cancel()
         return res

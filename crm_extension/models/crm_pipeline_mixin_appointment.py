@@ -1,10 +1,9 @@
-import logging
 from datetime import timedelta
 
 import pytz
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import RedirectWarning, UserError
+from odoo.exceptions import UserError
 from odoo.tools import format_datetime
 
 
@@ -111,20 +110,16 @@ class CrmPipelineMixin(models.AbstractModel):
             return
         # the stage's own conditions first: no dialog for a move refused anyway
         self._crm_check_manual_move(stage, vals.get("pipeline_lost_reason_id"))
-        action = self.env["crm.pipeline.appointment.wizard"]._action_open(self, stage)
-        warning = RedirectWarning(
+        raise self._crm_move_dialog(
             self.env._(
                 "Give the date and time of the appointment of %(records)s before moving it "
                 "to %(stage)s.",
                 records=", ".join(self.mapped("display_name")),
                 stage=stage.name,
             ),
-            action,
+            self.env["crm.pipeline.appointment.wizard"]._action_open(self, stage),
             self.env._("Set Appointment"),
         )
-        # an answer to the user, not a server error (see _crm_check_manual_move)
-        warning.loglevel = logging.INFO
-        raise warning
 
     # ---------------------------------------------------------------- business
     def _crm_set_appointment(self, when):
@@ -158,21 +153,7 @@ class CrmPipelineMixin(models.AbstractModel):
     def _crm_appointment_activities(self):
         """The open activities that the current stage of each record of ``self``
         scheduled (sudo: the workflow's own, whoever they are assigned to)."""
-        activities = (
-            self.env["mail.activity"]
-            .sudo()
-            .search(
-                [
-                    ("res_model", "=", self._name),
-                    ("res_id", "in", self.ids),
-                    ("crm_stage_id", "!=", False),
-                ]
-            )
-        )
-        stages = {record.id: record.pipeline_stage_id for record in self}
-        return activities.filtered(
-            lambda activity: activity.crm_stage_id == stages[activity.res_id]
-        )
+        return self._crm_stage_activities({record.id: record.pipeline_stage_id for record in self})
 
     def _crm_create_stage_appointment_events(self, stage):
         activities = self._crm_appointment_activities().filtered(
@@ -254,22 +235,9 @@ class CrmPipelineMixin(models.AbstractModel):
     def _crm_stage_left(self, old_stages):
         """An appointment still to come is called off with the activity the record left
         undone (cancelled); a past one, or one whose activity stays open, is kept."""
-        events = self.env["calendar.event"]
-        if self.ids:
-            events = (
-                self.env["mail.activity"]
-                .sudo()
-                .search(
-                    [
-                        ("res_model", "=", self._name),
-                        ("res_id", "in", self.ids),
-                        ("crm_stage_id", "!=", False),
-                        ("calendar_event_id", "!=", False),
-                    ]
-                )
-                .filtered(lambda activity: activity.crm_stage_id == old_stages.get(activity.res_id))
-                .calendar_event_id
-            )
+        events = self._crm_stage_activities(
+            old_stages, [("calendar_event_id", "!=", False)]
+        ).calendar_event_id
         res = super()._crm_stage_left(old_stages)
         now = fields.Datetime.now()
         # sudo: the events the workflow created for the activities it just cancelled
