@@ -15,6 +15,7 @@ subclass adds the data of one kind of test:
 
 import io
 import json
+import logging
 from contextlib import contextmanager
 from datetime import timedelta
 from unittest.mock import patch
@@ -493,6 +494,24 @@ def run_list_action(server_action, user, active_ids, active_domain):
         )
         .run()
     )
+
+
+def call_kw_error(case, model, method, args):
+    """The error the server answers to the web client's JSON-RPC call of ``method`` of
+    ``model`` (``case`` an HttpCase, authenticated), checking that odoo.http logged
+    nothing at WARNING or above (it logs an unexpected exception with its traceback)."""
+    payload = {
+        "jsonrpc": "2.0",
+        "method": "call",
+        "params": {"model": model, "method": method, "args": args, "kwargs": {}},
+    }
+    with case.assertNoLogs("odoo.http", level=logging.WARNING):
+        response = case.url_open(
+            f"/web/dataset/call_kw/{model}/{method}",
+            data=json.dumps(payload),
+            headers={"Content-Type": "application/json"},
+        )
+    return response.json()["error"]["data"]
 
 
 def render_xlsx_action(env, action, user):

@@ -1,9 +1,6 @@
-import json
-import logging
-
 from odoo.tests import HttpCase, tagged
 
-from .common import CrmCommon
+from .common import CrmCommon, call_kw_error
 
 
 @tagged("post_install", "-at_install")
@@ -48,24 +45,9 @@ class TestLostReasonAnswer(CrmCommon, HttpCase):
         order = self.env["sale.order"].create({"partner_id": customer.id, "user_id": self.sp.id})
         stage = order.pipeline_stage_id
         self.authenticate(self.sp.login, self.sp.login)
-        payload = {
-            "jsonrpc": "2.0",
-            "method": "call",
-            "params": {
-                "model": "sale.order",
-                "method": "write",
-                "args": [order.ids, {"pipeline_stage_id": lost.id}],
-                "kwargs": {},
-            },
-        }
-        # odoo.http logs an unexpected exception with its traceback at ERROR
-        with self.assertNoLogs("odoo.http", level=logging.WARNING):
-            response = self.url_open(
-                "/web/dataset/call_kw/sale.order/write",
-                data=json.dumps(payload),
-                headers={"Content-Type": "application/json"},
-            )
-        error = response.json()["error"]["data"]
+        error = call_kw_error(
+            self, "sale.order", "write", [order.ids, {"pipeline_stage_id": lost.id}]
+        )
         self.assertEqual(error["name"], "odoo.exceptions.RedirectWarning")
         self.assertIn("Tell why", error["message"])
         order.invalidate_recordset()

@@ -1,14 +1,12 @@
 """Browser tour (issue 14, "When"): a salesperson drops a deal on a stage that asks for
 the appointment, from the menu; discarding the dialog leaves the card where it was."""
 
-import json
-import logging
 from datetime import datetime
 
 from odoo import Command
 from odoo.tests import HttpCase, tagged
 
-from .common import CrmCommon
+from .common import CrmCommon, call_kw_error
 
 
 @tagged("post_install", "-at_install")
@@ -68,23 +66,9 @@ class TestAppointmentAnswer(CrmCommon, HttpCase):
         order = self.env["sale.order"].create({"partner_id": customer.id, "user_id": self.sp.id})
         before = order.pipeline_stage_id
         self.authenticate(self.sp.login, self.sp.login)
-        payload = {
-            "jsonrpc": "2.0",
-            "method": "call",
-            "params": {
-                "model": "sale.order",
-                "method": "write",
-                "args": [order.ids, {"pipeline_stage_id": stage.id}],
-                "kwargs": {},
-            },
-        }
-        with self.assertNoLogs("odoo.http", level=logging.WARNING):
-            response = self.url_open(
-                "/web/dataset/call_kw/sale.order/write",
-                data=json.dumps(payload),
-                headers={"Content-Type": "application/json"},
-            )
-        error = response.json()["error"]["data"]
+        error = call_kw_error(
+            self, "sale.order", "write", [order.ids, {"pipeline_stage_id": stage.id}]
+        )
         self.assertEqual(error["name"], "odoo.exceptions.RedirectWarning")
         self.assertIn("appointment", error["message"])
         order.invalidate_recordset()

@@ -65,6 +65,13 @@ class StageDocumentCommon(BridgeCommon):
     def _out_invoices(self, order):
         return order.sudo().invoice_ids.filtered(lambda m: m.move_type == "out_invoice")
 
+    def _invoiced_by_accounting(self, order):
+        """``order`` sent to accounting, invoiced and posted there; its invoice."""
+        order.with_user(self.salesman).action_send_to_accounting()
+        order.with_user(self.billing).action_accounting_create_invoice()
+        order.with_user(self.billing).action_accounting_post_invoices()
+        return self._out_invoices(order)
+
     def _move(self, order, stage, user=None):
         order.with_user(user or self.salesman).pipeline_stage_id = stage
 
@@ -297,10 +304,7 @@ class TestStageSendsInvoice(StageDocumentCommon):
     def test_invoice_already_posted_is_sent_at_once(self):
         self._sends(self.stage_installation, "invoice")
         order = self._quotation()
-        order.with_user(self.salesman).action_send_to_accounting()
-        order.with_user(self.billing).action_accounting_create_invoice()
-        order.with_user(self.billing).action_accounting_post_invoices()
-        invoice = self._out_invoices(order)
+        invoice = self._invoiced_by_accounting(order)
         self.assertFalse(self._emails(invoice))
         self._move(order, self.stage_installation)
         self._assert_invoice_sent(order, invoice)
@@ -310,11 +314,8 @@ class TestStageSendsInvoice(StageDocumentCommon):
         template = self.invoice_template.copy({"subject": "Your invoice {{ object.name }}"})
         self._sends(self.stage_installation, "invoice", template=template)
         order = self._quotation()
-        order.with_user(self.salesman).action_send_to_accounting()
-        order.with_user(self.billing).action_accounting_create_invoice()
-        order.with_user(self.billing).action_accounting_post_invoices()
+        invoice = self._invoiced_by_accounting(order)
         self._move(order, self.stage_installation)
-        invoice = self._out_invoices(order)
         self._assert_invoice_sent(order, invoice, template)
         self.assertEqual(self._emails(invoice).subject, f"Your invoice {invoice.name}")
 
@@ -323,10 +324,7 @@ class TestStageSendsInvoice(StageDocumentCommon):
         or by an earlier stage)."""
         self._sends(self.stage_installation, "invoice")
         order = self._quotation()
-        order.with_user(self.salesman).action_send_to_accounting()
-        order.with_user(self.billing).action_accounting_create_invoice()
-        order.with_user(self.billing).action_accounting_post_invoices()
-        invoice = self._out_invoices(order)
+        invoice = self._invoiced_by_accounting(order)
         self._move(order, self.stage_installation)
         self._move(order, self.stage_measure)
         self._move(order, self.stage_installation)
@@ -340,10 +338,7 @@ class TestStageSendsInvoice(StageDocumentCommon):
     def test_an_invoice_sent_by_accounting_is_not_sent_again(self):
         self._sends(self.stage_installation, "invoice")
         order = self._quotation()
-        order.with_user(self.salesman).action_send_to_accounting()
-        order.with_user(self.billing).action_accounting_create_invoice()
-        order.with_user(self.billing).action_accounting_post_invoices()
-        invoice = self._out_invoices(order)
+        invoice = self._invoiced_by_accounting(order)
         invoice.is_move_sent = True
         self._move(order, self.stage_installation)
         self.assertFalse(self._emails(invoice))
@@ -410,10 +405,7 @@ class TestStageDocumentBadInputs(StageDocumentCommon):
         self._sends(self.stage_installation, "invoice", template=template)
         template.active = False
         order = self._quotation()
-        order.with_user(self.salesman).action_send_to_accounting()
-        order.with_user(self.billing).action_accounting_create_invoice()
-        order.with_user(self.billing).action_accounting_post_invoices()
-        invoice = self._out_invoices(order)
+        invoice = self._invoiced_by_accounting(order)
         self._move(order, self.stage_installation)
         self.assertFalse(self._emails(invoice))
         self.assertFalse(invoice.is_move_sent)
