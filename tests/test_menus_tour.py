@@ -32,8 +32,8 @@ class TestMenusTour(CrmCommon, HttpCase):
     def test_salesperson_reaches_pipelines_my_day_and_analyses(self):
         self._tour(self.sp, "crm_extension_menus_salesperson")
 
-    def test_manager_reaches_the_same_screens(self):
-        self._tour(self.mgr, "crm_extension_menus_salesperson")
+    def test_manager_reaches_the_same_screens_and_the_sales_targets(self):
+        self._tour(self.mgr, "crm_extension_menus_manager")
 
     def test_accountant_reaches_the_queue_dashboard_and_receivables(self):
         self._tour(self.acc, "crm_extension_menus_accountant")

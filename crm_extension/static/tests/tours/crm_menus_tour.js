@@ -48,6 +48,26 @@ const SALES = [
         ".o_view_controller",
     ],
     [
+        ["sale.sale_menu_root", "sale.menu_sale_report", "crm_extension.crm_sales_target_report_menu"],
+        "Plan vs Actual",
+        ".o_pivot",
+    ],
+    [
+        ["sale.sale_menu_root", "sale.menu_sale_report", "crm_extension.crm_activity_report_menu"],
+        "Activity Analysis",
+        ".o_pivot",
+    ],
+    [
+        ["sale.sale_menu_root", "sale.menu_sale_report", "crm_extension.crm_pipeline_report_menu_requests"],
+        "Requests by Source",
+        ".o_pivot",
+    ],
+    [
+        ["sale.sale_menu_root", "sale.sale_order_menu", "crm_extension.crm_request_menu"],
+        "Requests",
+        ".o_list_view",
+    ],
+    [
         ["contacts.menu_contacts", null, "crm_extension.res_partner_menu_pipeline"],
         "Customer Pipeline",
         ".o_kanban_renderer",
@@ -68,6 +88,13 @@ const ACCOUNTING = [
         ["account.menu_finance", "account.menu_finance_reports", "crm_extension.crm_receivable_report_menu_account"],
         "Receivables Analysis",
         ".o_view_controller",
+    ],
+];
+const MANAGEMENT = [
+    [
+        ["sale.sale_menu_root", "sale.sale_order_menu", "crm_extension.crm_sales_target_menu"],
+        "Sales Targets",
+        ".o_list_view",
     ],
 ];
 const CONFIGURATION = [
@@ -95,6 +122,10 @@ function visit(screens) {
 registry.category("web_tour.tours").add("crm_extension_menus_salesperson", {
     url: "/odoo",
     steps: () => visit(SALES),
+});
+registry.category("web_tour.tours").add("crm_extension_menus_manager", {
+    url: "/odoo",
+    steps: () => visit([...SALES, ...MANAGEMENT]),
 });
 registry.category("web_tour.tours").add("crm_extension_menus_accountant", {
     url: "/odoo",
