@@ -13,6 +13,7 @@ subclass adds the data of one kind of test:
   :class:`CrmPipelineReportCommon`: six orders moved through stages at fixed times.
 """
 
+import importlib.util
 import io
 import json
 import logging
@@ -24,7 +25,7 @@ import openpyxl
 
 from odoo import Command, fields
 from odoo.tests import freeze_time, new_test_user
-from odoo.tools import SQL
+from odoo.tools import SQL, file_path
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
@@ -494,6 +495,16 @@ def run_list_action(server_action, user, active_ids, active_domain):
         )
         .run()
     )
+
+
+def load_migration(version, script):
+    """The module of our upgrade script ``script`` of ``version`` (e.g. "19.0.1.7.0",
+    "post-migrate.py"), loaded from its file as Odoo's migration manager loads it."""
+    path = file_path(f"crm_extension/migrations/{version}/{script}")
+    spec = importlib.util.spec_from_file_location(f"crm_extension_migration_{version}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def call_kw_error(case, model, method, args):

@@ -2,25 +2,18 @@
 the orders' events, never backwards; the upgrade placing existing customers; no
 follow-up reminders for lost customers."""
 
-import importlib.util
 from contextlib import contextmanager
 from datetime import timedelta
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
-from odoo.tools import file_path
 
-from .common import PipelineCommon
+from .common import PipelineCommon, load_migration
 
 
 def _migration():
-    """The upgrade script of 19.0.1.6.0, as Odoo's migration manager loads it."""
-    path = file_path("crm_extension/migrations/19.0.1.6.0/post-customer-lifecycle.py")
-    spec = importlib.util.spec_from_file_location("post_customer_lifecycle", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_migration("19.0.1.6.0", "post-customer-lifecycle.py")
 
 
 class LifecycleCommon(PipelineCommon):

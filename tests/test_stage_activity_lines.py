@@ -3,7 +3,6 @@ each for its assignee (the owner, a named user, the activity type's default user
 sales team leader), with its own due time, exit rule and overdue notice; an assignee who
 left stops a move by hand and is replaced by the owner in a move by the system."""
 
-import importlib.util
 from datetime import datetime, timedelta
 from unittest.mock import patch
 
@@ -12,20 +11,15 @@ from psycopg2 import IntegrityError
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import freeze_time, new_test_user, tagged
-from odoo.tools import SQL, file_path, mute_logger
+from odoo.tools import SQL, mute_logger
 
-from .common import PipelineCommon
+from .common import PipelineCommon, load_migration
 
 NOW = datetime(2026, 3, 2, 10, 0, 0)
 
 
 def _migration():
-    """The upgrade script of 19.0.1.7.0, as Odoo's migration manager loads it."""
-    path = file_path("crm_extension/migrations/19.0.1.7.0/post-migrate.py")
-    spec = importlib.util.spec_from_file_location("post_migrate_stage_activities", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_migration("19.0.1.7.0", "post-migrate.py")
 
 
 class StageLinesCommon(PipelineCommon):

@@ -1,5 +1,5 @@
 import { registry } from "@web/core/registry";
-import { stepUtils } from "@web_tour/tour_utils";
+import { openMyDay } from "@crm_extension/../tests/tours/crm_tour_steps";
 
 /**
  * Seeded by tests/test_activity_report_tour.py: "Activity Rep" (a CRM salesperson) made
@@ -8,17 +8,7 @@ import { stepUtils } from "@web_tour/tour_utils";
 registry.category("web_tour.tours").add("crm_extension_activity_report", {
     url: "/odoo",
     steps: () => [
-        stepUtils.showAppsMenuItem(),
-        {
-            content: "Open the Sales app",
-            trigger: ".o_app[data-menu-xmlid='sale.sale_menu_root']",
-            run: "click",
-        },
-        {
-            content: "Open My Day",
-            trigger: "[data-menu-xmlid='crm_extension.crm_dashboard_menu']",
-            run: "click",
-        },
+        ...openMyDay(),
         {
             content: "The calls made today: the rep's two calls, not the to-do",
             trigger: ".o_crm_my_day_tile_calls_made .o_crm_my_day_count:text(2)",
