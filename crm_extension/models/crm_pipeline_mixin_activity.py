@@ -86,6 +86,8 @@ class CrmPipelineMixin(models.AbstractModel):
         """The note of an activity of ``line`` given to ``user`` because ``meant_for``
         has left, in the words of ``user``."""
         env = self.with_context(lang=user.lang or self.env.lang).env
+        # sudo (the assignee's name below): a user who left may be archived or out of
+        # the mover's companies; only the name is read
         return Markup("<p>%s</p>") % env._(
             "This activity of stage %(stage)s is meant for %(assignee)s, who has left "
             "(archived or not allowed in the company of the record): it was given to "
@@ -105,6 +107,8 @@ class CrmPipelineMixin(models.AbstractModel):
             for record in self:
                 _user, meant_for = record._crm_stage_activity_assignee(line)
                 if meant_for:
+                    # sudo (the assignee's name): archived or out of the mover's
+                    # companies; only the name is read, for the refusal
                     raise UserError(
                         self.env._(
                             "%(assignee)s, who gets the activity %(activity)s of stage "
@@ -158,6 +162,8 @@ class CrmPipelineMixin(models.AbstractModel):
         the workflow's own, whoever they are assigned to)."""
         if not self.ids:
             return self.env["mail.activity"]
+        # sudo: the workflow's own activities of these records and stages, whoever
+        # they are assigned to; only private callers get them, never the client
         activities = (
             self.env["mail.activity"]
             .sudo()

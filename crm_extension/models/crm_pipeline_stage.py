@@ -111,6 +111,8 @@ class CrmPipelineStage(models.Model):
     def _check_scope_not_changed_in_use(self):
         for stage in self:
             other = "sale.order" if stage.scope == "partner" else "res.partner"
+            # sudo: the check must see records the current user cannot read; only
+            # whether one exists is asked
             if (
                 self.env[other]
                 .sudo()
