@@ -369,6 +369,26 @@ class TestDerivedScope(CardCommon):
             with self.subTest(user=user.login), self.assertRaises(AccessError):
                 bought(user)
 
+    def test_bought_product_sub_domain_is_searched_as_the_user(self):
+        """The lines are searched in sudo: a sub-domain on the product the client sends
+        must not make that search an oracle on fields the user may not read."""
+        Partner = self._in(self.env["res.partner"], self.sp, self.company | self.branch)
+        # a field of the product's way the salesperson is refused (accounting's credit limit)
+        probe = [("create_uid.partner_id.credit_limit", ">=", 0)]
+        for domain in (
+            [("crm_bought_product_id", "any", probe)],
+            [("crm_bought_product_id.create_uid.partner_id.credit_limit", ">=", 0)],
+        ):
+            with self.subTest(domain=domain), self.assertRaises(AccessError):
+                Partner.search([("id", "in", self.pair.ids), *domain])
+        # a sub-domain the user may search still finds their customer
+        for domain in (
+            [("crm_bought_product_id", "any", [("name", "=", self.product_b.name)])],
+            [("crm_bought_product_id.name", "=", self.product_b.name)],
+        ):
+            with self.subTest(domain=domain):
+                self.assertEqual(Partner.search([("id", "in", self.pair.ids), *domain]), self.mine)
+
     # ------------------------------------------------------------ last contact
     def test_last_contact_counts_only_the_documents_of_the_card(self):
         yesterday = self.today - timedelta(days=1)

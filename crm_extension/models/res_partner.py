@@ -1,5 +1,6 @@
 from odoo import api, fields, models
-from odoo.tools import SQL
+from odoo.fields import Domain
+from odoo.tools import SQL, Query
 
 from ..const import FIGURE_GROUP
 
@@ -81,6 +82,10 @@ class ResPartner(models.Model):
         self._check_field_access(self._fields["crm_bought_product_id"], "read")
         if operator not in ("in", "any", "=", "ilike"):
             return NotImplemented
+        if operator == "any" and not isinstance(value, (Query, SQL)):
+            # a sub-domain on the product is the client's: searched as the user (their
+            # rules and field access), never in the sudo search of the lines below
+            value = self.env["product.product"]._search(Domain(value), active_test=False)
         domain = [
             ("product_id", operator, value),
             ("display_type", "=", "product"),
