@@ -267,6 +267,24 @@ class TestCrmRequestWeb(RequestCommon, HttpCase):
         self.assertEqual(self.env["utm.source"].search_count([]), sources)
         self.assertFalse(self.env["utm.campaign"].search([("name", "=", "Nope")]))
 
+    def test_utm_names_are_matched_exactly_never_as_patterns(self):
+        """The names are looked up in sudo: the visitor's LIKE wildcards match nothing."""
+        self.env["utm.source"].create({"name": "Spring Fair"})
+        self.env["utm.campaign"].create({"name": "Ovens 2026"})
+        website = self.env.ref("crm_extension.utm_source_website")
+        for number, (source, campaign) in enumerate((("%", "%"), ("Spring_Fair", "Ovens%"))):
+            with self.subTest(source=source, campaign=campaign):
+                self._submit(
+                    contact_name=f"P{number}",
+                    phone=f"+32 470 00 01 0{number}",
+                    source=source,
+                    campaign=campaign,
+                )
+                request = self._requests().sorted("id")[-1]
+                self.assertEqual(request.contact_name, f"P{number}")
+                self.assertEqual(request.source_id, website)
+                self.assertFalse(request.campaign_id)
+
     # ------------------------------------------------------------------ protection
 
     def test_filled_honeypot_gets_the_same_answer_and_writes_nothing(self):

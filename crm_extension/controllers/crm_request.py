@@ -22,6 +22,7 @@ from werkzeug.exceptions import BadRequest
 from odoo import SUPERUSER_ID, api, http
 from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
+from odoo.tools import escape_psql
 
 from ..models.crm_request import REQUEST_FIELD_SIZES
 from .crm_request_guard import RateLimited, check_rate_limit, team_turn
@@ -244,8 +245,13 @@ class CrmRequestController(http.Controller):
             name = post.get(key)
             if not name or not isinstance(name, str) or len(name) > 128:
                 continue
-            # sudo: the visitor cannot read UTM records; only an exact name matches
-            record = request.env[model].sudo().search([("name", "=ilike", name.strip())], limit=1)
+            # sudo: the visitor cannot read UTM records; only an exact name matches (its
+            # LIKE wildcards escaped: "%" names no record)
+            record = (
+                request.env[model]
+                .sudo()
+                .search([("name", "=ilike", escape_psql(name.strip()))], limit=1)
+            )
             if record:
                 vals[f"{key}_id"] = record.id
         return vals
