@@ -178,6 +178,48 @@ class TestActivityReport(ActivityReportCommon):
                 else:
                     self.assertFalse(row.delay_hours)
 
+    def test_the_day_it_was_done_is_the_assignees(self):
+        """Odoo's date_done is the UTC date of the moment: a call due on the 4th, done at
+        21:10 of the 4th in New York (02:10 UTC on the 5th), was done on time on the
+        4th; one done at 08:30 of the 5th in Tokyo (23:30 UTC on the 4th) was done
+        a day late, on the 5th."""
+        self.salesman.tz = "America/New_York"
+        self.salesman_2.tz = "Asia/Tokyo"
+        Activity = self.env["mail.activity"].sudo()
+        calls = Activity.create(
+            [
+                {
+                    "res_model_id": self.env["ir.model"]._get_id("res.partner"),
+                    "res_id": self.customer.id,
+                    "activity_type_id": self.call_type.id,
+                    "user_id": user.id,
+                    "date_deadline": TODAY,
+                    "summary": f"Call of {user.name}",
+                }
+                for user in (self.salesman, self.salesman_2)
+            ]
+        )
+        for call, moment in zip(
+            calls, (datetime(2026, 3, 5, 2, 10), datetime(2026, 3, 4, 23, 30)), strict=True
+        ):
+            with self._done_at(moment):
+                call.with_user(call.user_id).action_done()
+                self.env.flush_all()
+        self.assertEqual(calls.mapped("date_done"), [date(2026, 3, 5), TODAY], "UTC dates")
+        rows = self.env["crm.activity.report"].with_user(self.sales_manager).browse(calls.ids)
+        self.assertRecordValues(
+            rows,
+            [
+                {"date_done": TODAY, "nbr_on_time": 1, "nbr_late": 0, "delay_hours": 0.0},
+                {
+                    "date_done": date(2026, 3, 5),
+                    "nbr_on_time": 0,
+                    "nbr_late": 1,
+                    "delay_hours": 24.0,
+                },
+            ],
+        )
+
     def test_measures_per_salesperson(self):
         groups = (
             self.env["crm.activity.report"]

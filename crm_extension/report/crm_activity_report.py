@@ -88,21 +88,29 @@ class CrmActivityReport(models.Model):
     def _table_query(self):
         # one scan of the activities, each joined to its customer or its deal: a UNION
         # of one branch per model scans them once per branch (twice the cost, bench/)
+        # the day it was done where its assignee is (Odoo's date_done is the UTC date of
+        # the moment, its date_deadline a day of the assignee's calendar), from the
+        # moment Odoo archived it, as core reads user_tz (mail_activity_mixin.py)
+        done_day = SQL(
+            "((a.write_date AT TIME ZONE 'UTC') AT TIME ZONE COALESCE(a.user_tz, 'UTC'))::date"
+        )
         on_time = SQL(
             """CASE WHEN a.crm_deadline IS NOT NULL AND a.calendar_event_id IS NULL
                     THEN a.write_date <= a.crm_deadline
-                    ELSE a.date_done <= a.date_deadline END"""
+                    ELSE %s <= a.date_deadline END""",
+            done_day,
         )
         delay = SQL(
             """CASE WHEN a.crm_deadline IS NOT NULL AND a.calendar_event_id IS NULL
                     THEN EXTRACT(EPOCH FROM a.write_date - a.crm_deadline) / 3600.0
-                    ELSE (a.date_done - a.date_deadline) * 24.0 END"""
+                    ELSE (%s - a.date_deadline) * 24.0 END""",
+            done_day,
         )
         return SQL(
             """
             SELECT a.id AS id,
                    a.summary AS summary,
-                   a.date_done AS date_done,
+                   %(done_day)s AS date_done,
                    a.date_deadline AS date_deadline,
                    a.crm_deadline AS deadline_at,
                    a.user_id AS user_id,
@@ -130,6 +138,7 @@ class CrmActivityReport(models.Model):
                AND a.res_model IN ('res.partner', 'sale.order')
                AND (rp.id IS NOT NULL OR so.id IS NOT NULL)
             """,
+            done_day=done_day,
             on_time=on_time,
             delay=delay,
         )
