@@ -333,6 +333,28 @@ class TestPipelineAppointmentGuards(AppointmentCommon):
         self.assertEqual(self._state(order), before)
 
     @freeze_time(NOW)
+    def test_a_batch_move_leaves_the_appointment_of_those_already_in_the_stage(self):
+        there = self._quotation()
+        self._measure_at(there, NOW + timedelta(days=3))
+        before = self._state(there)
+        newcomer = self._quotation()
+        first = newcomer.pipeline_stage_id
+        later = NOW + timedelta(days=5)
+        # for the deal already there it is a direct write: refused, nothing written
+        with self.assertRaisesRegex(UserError, "cannot be set directly"):
+            (there | newcomer).with_user(self.salesman).write(
+                {"pipeline_stage_id": self.stage_measure.id, "pipeline_appointment": later}
+            )
+        self.assertEqual(self._state(there), before)
+        self.assertEqual(newcomer.pipeline_stage_id, first)
+        # the system moves both: the newcomer waits for its appointment, the other keeps
+        # its own, its activity and its event
+        (there | newcomer).sudo().write({"pipeline_stage_id": self.stage_measure.id})
+        self.assertEqual(self._state(there), before)
+        self.assertEqual(newcomer.pipeline_stage_id, self.stage_measure)
+        self.assertFalse(newcomer.pipeline_appointment)
+
+    @freeze_time(NOW)
     def test_a_salesperson_cannot_create_a_deal_with_an_appointment_outside_its_stage(self):
         Order = self.env["sale.order"].with_user(self.salesman)
         count = Order.search_count([])

@@ -54,12 +54,18 @@ class CrmPipelineMixin(models.AbstractModel):
             moving = self._crm_pipeline_records().filtered(
                 lambda record: record.pipeline_stage_id != stage
             )
-            if not self.env.su:
-                moving._crm_check_appointment_move(stage, vals)
-            if moving and "pipeline_appointment" not in vals:
-                # an appointment belongs to the stage that asked for it
-                vals = dict(vals, pipeline_appointment=False)
-            return super().write(vals)
+            staying = self - moving
+            if moving and staying:
+                # the records already in the stage do not move: their appointment is
+                # kept, or changed as without a move (refused first, before any write)
+                return staying.write(vals) and moving.write(vals)
+            if moving:
+                if not self.env.su:
+                    moving._crm_check_appointment_move(stage, vals)
+                if "pipeline_appointment" not in vals:
+                    # an appointment belongs to the stage that asked for it
+                    vals = dict(vals, pipeline_appointment=False)
+                return super().write(vals)
         if "pipeline_appointment" not in vals:
             return super().write(vals)
         if not self.env.su:
