@@ -239,6 +239,22 @@ class TestStageSendsInvoice(StageDocumentCommon):
             invoice.message_ids.filtered("attachment_ids").author_id, self.salesman.partner_id
         )
 
+    def test_a_lost_deal_calls_off_the_invoice_to_send_when_posted(self):
+        self._sends(self.stage_payment, "invoice")
+        order = self._quotation()
+        order.with_user(self.salesman).action_confirm()
+        self.assertEqual(order.crm_invoice_send_stage_id, self.stage_payment)
+        reason = self.env["crm.pipeline.lost.reason"].create({"name": "Went elsewhere"})
+        order.with_user(self.salesman).write(
+            {"pipeline_stage_id": self.stage_lost.id, "pipeline_lost_reason_id": reason.id}
+        )
+        self.assertFalse(order.crm_invoice_send_stage_id)
+        self.assertTrue(self._notes(order, "will not send the invoice: the deal was lost"))
+        invoice = order.sudo()._create_invoices()
+        invoice.action_post()
+        self.assertFalse(self._emails(invoice))
+        self.assertFalse(invoice.is_move_sent)
+
     def test_payment_sending_to_accounting_on_entry_sends_the_posted_invoice(self):
         self.company.crm_invoice_mode = "posted"
         self._sends(self.stage_payment, "invoice")

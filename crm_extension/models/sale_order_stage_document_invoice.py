@@ -117,6 +117,24 @@ class SaleOrder(models.Model):
             else:
                 self._crm_document_sent(stage, "invoice", invoice.name, recipients)
 
+    def _crm_stage_left(self, old_stages):
+        """A lost deal calls off the invoice an earlier stage was to send when posted
+        (a deal moving on still sends it: its stage asked for it)."""
+        res = super()._crm_stage_left(old_stages)
+        lost = self.filtered(
+            lambda order: order.pipeline_stage_id.is_lost and order.crm_invoice_send_stage_id
+        )
+        for order in lost:
+            order._message_log(
+                body=self.env._(
+                    "Stage %(stage)s will not send the invoice: the deal was lost.",
+                    stage=order.crm_invoice_send_stage_id.name,
+                )
+            )
+        # sudo: the workflow field, refused to client calls; the move was allowed
+        lost.sudo().crm_invoice_send_stage_id = False
+        return res
+
     def _crm_invoices_changed_hook(self):
         """Invoices were posted (or paid): send those an earlier stage asked for."""
         res = super()._crm_invoices_changed_hook()
