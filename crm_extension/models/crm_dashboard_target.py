@@ -34,12 +34,7 @@ class CrmDashboard(models.AbstractModel):
         team_id = self.env.context.get("crm_dashboard_team_id")
         if team_id:
             return Target.search([*base, ("team_id", "=", team_id), ("user_id", "=", False)])
-        targets = Target.search([*base, ("user_id", "in", users.ids)])
-        # a target of the salesperson without a team counts all of his deals
-        overall = targets.filtered(lambda target: not target.team_id)
-        return overall | (targets - overall).filtered(
-            lambda target: target.user_id not in overall.user_id
-        )
+        return Target.search([*base, ("user_id", "in", users.ids)])._get_adding_up()
 
     @api.model
     def _get_tile_target(self, users):

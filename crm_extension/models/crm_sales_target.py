@@ -107,6 +107,22 @@ class CrmSalesTarget(models.Model):
         if vals.get("month"):
             vals["month"] = fields.Date.to_date(vals["month"]).replace(day=1)
 
+    def _get_adding_up(self):
+        """The targets of ``self`` that add up without counting a deal twice: a
+        salesperson's target of the month (in a company) without a team covers all of
+        his deals, so his per-team targets of that month are left out; without one, his
+        per-team targets count (their deals do not overlap). Team targets are kept."""
+        overall = {
+            (target.company_id, target.month, target.user_id)
+            for target in self
+            if target.user_id and not target.team_id
+        }
+        return self.filtered(
+            lambda target: not target.user_id
+            or not target.team_id
+            or (target.company_id, target.month, target.user_id) not in overall
+        )
+
     # ---------------------------------------------------------------- actual
     def _get_actual_key(self):
         """Which revenue a target counts: by salesperson (and team when set), else by

@@ -116,13 +116,15 @@ class ReportCrmPipelineXlsx(models.AbstractModel):
 
     def _get_plan_targets(self, user_ids):
         """The monthly targets the user may read of the salespeople ``user_ids`` (those
-        of the exported orders), by month and salesperson."""
+        of the exported orders), by month and salesperson: those that add up (a
+        salesperson's target of the month covers his per-team ones), as My Day counts
+        them, so that the totals count no deal twice."""
         Target = self.env["crm.sales.target"]
         if not Target.has_access("read") or not user_ids:
             return Target
         return Target.search(
             [("user_id", "in", list(user_ids))], order="month, user_id, team_id NULLS FIRST, id"
-        )
+        )._get_adding_up()
 
     def _write_plan_sheet(self, sheet, targets, fmt):
         """One row per target with its actual (the won revenue of its month) and the
