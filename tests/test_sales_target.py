@@ -262,6 +262,18 @@ class TestPlanVsActual(SalesTargetCommon):
         self.assertAlmostEqual(revenue, 2434.56, places=2)
         self.assertEqual(target, 2000 + 5000)
 
+    def test_targets_of_one_kind_add_up(self):
+        """By salesperson, his March targets overlap (his own and his own in the team):
+        grouped by kind, each kind is his exact target."""
+        pivot = self._pivot(self.mgr, ("user_id", "month:month", "target_kind"))
+        salesman = self.salesman.id
+        self.assertEqual(pivot[(salesman, MARCH, "user")][1], 3000.0)
+        self.assertEqual(pivot[(salesman, MARCH, "user_team")][1], 2000.0)
+        # his deals' revenue is in no kind of target
+        self.assertAlmostEqual(pivot[(salesman, MARCH, False)][0], 2284.81, places=2)
+        self.assertEqual(pivot[(salesman, MARCH, False)][1], 0.0)
+        self.assertEqual(pivot[(False, MARCH, "team")][1], 5700.0)
+
     def test_revenue_is_the_pipeline_analysis_revenue(self):
         Report = self.env["crm.sales.target.report"].with_user(self.mgr)
         Pipeline = self.env["crm.pipeline.report"].with_user(self.mgr)
@@ -350,6 +362,8 @@ class TestPlanVsActualExport(SalesTargetCommon):
         return [row for row in rows if row[0] not in (None, "Total")], rows
 
     def test_sheet_gives_each_target_its_actual_and_achievement(self):
+        """The targets that add up: the salesman's March target covers all his deals,
+        his target in Target Team (also in it) is left out, as in My Day."""
         workbook = self._export(self.mgr)
         self.assertEqual(workbook.sheetnames[-1], "Plan vs Actual")
         sheet = workbook["Plan vs Actual"]
@@ -370,30 +384,29 @@ class TestPlanVsActualExport(SalesTargetCommon):
             [
                 (FEBRUARY, self.salesman.name, None, 1000.0, 999.0, 99.9),
                 (MARCH, self.salesman.name, None, 3000.0, 2284.81, 76.16),
-                (MARCH, self.salesman.name, "Target Team", 2000.0, 2234.56, 111.73),
                 (MARCH, self.salesman_2.name, None, 400.0, 200.0, 50.0),
             ],
         )
         total = rows[-1]
         self.assertEqual(total[0], "Total")
-        self.assertEqual(total[3], 6400.0)
-        self.assertAlmostEqual(total[4], 5718.37, places=2)
-        self.assertAlmostEqual(total[5], 100 * 5718.37 / 6400, places=6)
+        self.assertEqual(total[3], 4400.0)
+        self.assertAlmostEqual(total[4], 999.0 + 2284.81 + 200.0, places=2)
+        self.assertAlmostEqual(total[5], 100 * 3483.81 / 4400, places=6)
 
     def test_total_formulas_cover_the_target_rows(self):
         Report = self.env["crm.pipeline.report"].with_user(self.mgr)
         action = Report.with_context(tz=BRUSSELS).action_export_xlsx([])
         workbook = read_workbook(render_xlsx_action(self.env, action, self.mgr), data_only=False)
         sheet = workbook["Plan vs Actual"]
-        self.assertEqual(sheet["D8"].value, "=SUBTOTAL(9,D4:D7)")
-        self.assertEqual(sheet["E8"].value, "=SUBTOTAL(9,E4:E7)")
-        self.assertEqual(sheet["F8"].value, "=IF(D8=0,0,100*E8/D8)")
+        self.assertEqual(sheet["D7"].value, "=SUBTOTAL(9,D4:D6)")
+        self.assertEqual(sheet["E7"].value, "=SUBTOTAL(9,E4:E6)")
+        self.assertEqual(sheet["F7"].value, "=IF(D7=0,0,100*E7/D7)")
 
     def test_salesperson_exports_only_his_targets(self):
         workbook = self._export(self.salesman)
         data, _rows = self._rows(workbook["Plan vs Actual"])
         self.assertEqual({row[1] for row in data}, {self.salesman.name})
-        self.assertEqual(len(data), 3)
+        self.assertEqual(len(data), 2)
 
     def test_my_day_workbook_has_the_targets_of_its_scope(self):
         Dashboard = self.env["crm.dashboard"].with_user(self.mgr).with_context(tz=BRUSSELS)

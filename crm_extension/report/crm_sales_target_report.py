@@ -38,6 +38,18 @@ class CrmSalesTargetReport(models.Model):
         readonly=True, help="Untaxed amount of won orders, in company currency."
     )
     target = fields.Monetary(readonly=True, help="Monthly revenue target, in company currency.")
+    target_kind = fields.Selection(
+        [
+            ("user", "Salesperson"),
+            ("user_team", "Salesperson in a Team"),
+            ("team", "Sales Team"),
+        ],
+        string="Kind of Target",
+        readonly=True,
+        help="Targets of different kinds overlap: a salesperson's target counts his deals "
+        "in every team, a team's target the deals of all its members. Group by kind to "
+        "add up targets of one kind.",
+    )
 
     @property
     def _table_query(self):
@@ -56,7 +68,8 @@ class CrmSalesTargetReport(models.Model):
                    FALSE AS is_target,
                    1 AS nbr_won,
                    pr.revenue AS revenue,
-                   0 AS target
+                   0 AS target,
+                   NULL AS target_kind
               FROM (%(pipeline)s) pr
              WHERE pr.nbr_won = 1
             UNION ALL
@@ -71,7 +84,10 @@ class CrmSalesTargetReport(models.Model):
                    TRUE AS is_target,
                    0 AS nbr_won,
                    0 AS revenue,
-                   t.amount AS target
+                   t.amount AS target,
+                   CASE WHEN t.user_id IS NULL THEN 'team'
+                        WHEN t.team_id IS NULL THEN 'user'
+                        ELSE 'user_team' END AS target_kind
               FROM crm_sales_target t
               JOIN res_company company ON company.id = t.company_id
             """,
