@@ -300,6 +300,19 @@ class TestPipelineAppointment(AppointmentCommon):
         self.assertEqual(self.customer.pipeline_stage_id, self.pstage_proposal)
         self.assertEqual(self.customer.pipeline_appointment, NOW + timedelta(days=1))
 
+    @freeze_time(NOW)
+    def test_a_customer_moved_by_the_system_gets_its_appointment_from_its_form(self):
+        self.pstage_proposal.appointment_required = True
+        self.customer.with_user(self.salesman)._crm_move_to_stage(self.pstage_proposal, "a test")
+        self.assertEqual(self.customer.pipeline_stage_id, self.pstage_proposal)
+        self.assertTrue(self.customer.pipeline_appointment_required)
+        arch = self.env["res.partner"].with_user(self.salesman).get_view(view_type="form")["arch"]
+        self.assertIn('name="action_set_appointment"', arch)
+        self.assertIn('name="pipeline_appointment"', arch)
+        action = self.customer.with_user(self.salesman).action_set_appointment()
+        self._wizard(action, NOW + timedelta(days=2)).action_confirm()
+        self.assertEqual(self.customer.pipeline_appointment, NOW + timedelta(days=2))
+
 
 @tagged("post_install", "-at_install")
 class TestPipelineAppointmentGuards(AppointmentCommon):
