@@ -10,19 +10,24 @@ user with the CRM accountant role):
   3. review mode, the background job (default 1000 orders: Create Invoice hands them to
      the job, whose method is run here in-process, committing chunk by chunk) vs the
      interactive path at its largest size (100 orders): cost per order, target <= 1.1x.
-Each comparison warms both sides up on 10 orders, then alternates them ``--repeat``
-times and keeps the best time of each (the machine's noise only ever adds time). Prints
-queries, wall milliseconds and CPU milliseconds per order (CPU of this Odoo process plus
-its PostgreSQL backend: little affected by other load on a shared machine) and the
-ratios; the targets are judged on CPU time.
+Each comparison warms both sides up on 10 orders, then runs them in ``--repeat`` rounds
+(5; the job's comparison ``--job-repeat``, 2), both sides one after the other in each
+round. It prints queries, the fastest wall and CPU milliseconds per order (CPU of this
+Odoo process plus its PostgreSQL backend: little affected by other load on a shared
+machine) and the ratios, each the median over the rounds of the ratio within a round
+(the same path varies by 10% from one minute to the next on these machines, and a
+ratio of two fastest runs taken minutes apart carries that); the targets are judged on
+CPU time.
 
     .venv/bin/python bench/bench_bridge.py -d <db> [--orders 50] [--job-orders 1000]
+        [--repeat 5] [--job-repeat 2]
 
 The bridge commits, so the benchmark works in a copy of <db> (``<db>_bench_bridge``,
 created from it as a template and dropped at the end); <db> must have crm_extension
 installed with a chart of accounts and no open connection.
 """
 
+import statistics
 import time
 
 from common import cpu_seconds, database_copy, parse_args
@@ -123,24 +128,29 @@ class Bench:
         return result
 
     def compare(self, label, mode, sides, repeat):
-        """Print the two sides per order and their ratios; return the CPU time ratio."""
-        best = {}
+        """Print the two sides per order (their fastest run) and the ratios: the median
+        over the rounds of the ratio within a round, where both sides ran one after the
+        other under the same load of the machine; return the CPU time ratio."""
         for side, n in sides:  # warm-up: the first run of a path fills Odoo's caches
             self.run(mode, min(n, 10), side)
+        rounds = []
         for _i in range(repeat):
-            for side, n in sides:
-                queries, wall, cpu = self.run(mode, n, side)
-                old = best.get(side, (0, float("inf"), float("inf")))
-                best[side] = (queries / n, min(old[1], wall / n), min(old[2], cpu / n))
+            rounds.append(
+                {side: tuple(value / n for value in self.run(mode, n, side)) for side, n in sides}
+            )
         (base, _n), (other, _m) = sides
         print(label)
         for side, _n in sides:
-            queries, wall, cpu = best[side]
+            queries = rounds[0][side][0]
+            wall = min(run[side][1] for run in rounds)
+            cpu = min(run[side][2] for run in rounds)
             print(f"  {side:8} {queries:>14.1f} {wall * 1000:>9.1f} {cpu * 1000:>9.1f}")
-        ratios = [best[other][i] / best[base][i] for i in range(3)]
+        ratios = [
+            statistics.median(run[other][i] / run[base][i] for run in rounds) for i in range(3)
+        ]
         print(
             f"  {'ratio':8} {ratios[0]:>14.2f} {ratios[1]:>9.2f} {ratios[2]:>9.2f}"
-            f"   ({other} / {base})"
+            f"   ({other} / {base}, median of {repeat} rounds)"
         )
         return ratios[2]
 
@@ -149,7 +159,7 @@ def main():
     args = parse_args(
         __doc__,
         extra=[("--orders", int, 50, None), ("--job-orders", int, 1000, None)]
-        + [("--repeat", int, 3, None)],
+        + [("--repeat", int, 5, None), ("--job-repeat", int, 2, None)],
     )
     with database_copy(args, "bench_bridge"):
         bench = Bench(open_registry(args))
@@ -171,7 +181,7 @@ def main():
             f"review mode: the job for {args.job_orders} orders vs Create Invoice for 100",
             "review",
             [("bridge", 100), ("job", args.job_orders)],
-            1,
+            args.job_repeat,
         )
         for name, ratio, target in (
             ("review", review, 1.1),
