@@ -223,6 +223,22 @@ class TestPipelineAppointment(AppointmentCommon):
         self.assertEqual(event.stop, datetime(2026, 12, 12, 14, 30))
 
     @freeze_time(NOW)
+    def test_moving_the_event_in_the_calendar_moves_the_appointment(self):
+        order = self._quotation()
+        activity = self._measure_at(order, oslo(2026, 12, 10, 10, 0))
+        event = activity.calendar_event_id
+        self.assertEqual(event.start, datetime(2026, 12, 10, 9, 0))
+        # the assignee drags it to the next day, 14:00 in Oslo
+        event.with_user(self.salesman).write(
+            {"start": datetime(2026, 12, 11, 13, 0), "stop": datetime(2026, 12, 11, 14, 30)}
+        )
+        self.assertEqual(order.pipeline_appointment, datetime(2026, 12, 11, 13, 0))
+        self.assertEqual(activity.crm_deadline, datetime(2026, 12, 11, 13, 0))
+        self.assertEqual(activity.date_deadline, date(2026, 12, 11))
+        self.assertEqual(self._events(order), event, "no second event")
+        self.assertEqual(event.stop, datetime(2026, 12, 11, 14, 30))
+
+    @freeze_time(NOW)
     def test_a_deal_created_in_the_stage_gets_its_appointment_later(self):
         # a quick create in the column: there is no deal yet to give the dialog to
         order = self._quotation(pipeline_stage_id=self.stage_measure.id)

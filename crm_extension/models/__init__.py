@@ -4,6 +4,7 @@ from . import (
     account_journal,
     account_move,
     base_import_import,
+    calendar_event,
     crm_customer_figures,
     crm_customer_figures_domain,
     crm_dashboard,
