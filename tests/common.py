@@ -13,7 +13,6 @@ subclass adds the data of one kind of test:
   :class:`CrmPipelineReportCommon`: six orders moved through stages at fixed times.
 """
 
-import importlib.util
 import io
 import json
 import logging
@@ -24,8 +23,9 @@ from unittest.mock import patch
 import openpyxl
 
 from odoo import Command, fields
+from odoo.modules.module import load_script
 from odoo.tests import freeze_time, new_test_user
-from odoo.tools import SQL, file_path
+from odoo.tools import SQL
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
@@ -499,12 +499,10 @@ def run_list_action(server_action, user, active_ids, active_domain):
 
 def load_migration(version, script):
     """The module of our upgrade script ``script`` of ``version`` (e.g. "19.0.1.7.0",
-    "post-migrate.py"), loaded from its file as Odoo's migration manager loads it."""
-    path = file_path(f"crm_extension/migrations/{version}/{script}")
-    spec = importlib.util.spec_from_file_location(f"crm_extension_migration_{version}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    "post-migrate.py"), loaded as Odoo's migration manager loads it (``load_script``)."""
+    return load_script(
+        f"crm_extension/migrations/{version}/{script}", f"crm_extension_migration_{version}"
+    )
 
 
 def call_kw_error(case, model, method, args):
