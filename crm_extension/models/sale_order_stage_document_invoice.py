@@ -124,13 +124,15 @@ class SaleOrder(models.Model):
         lost = self.filtered(
             lambda order: order.pipeline_stage_id.is_lost and order.crm_invoice_send_stage_id
         )
-        for order in lost:
-            order._message_log(
-                body=self.env._(
+        lost._message_log_batch(
+            {
+                order.id: self.env._(
                     "Stage %(stage)s will not send the invoice: the deal was lost.",
                     stage=order.crm_invoice_send_stage_id.name,
                 )
-            )
+                for order in lost
+            }
+        )
         # sudo: the workflow field, refused to client calls; the move was allowed
         lost.sudo().crm_invoice_send_stage_id = False
         return res
