@@ -1,5 +1,5 @@
 import { registry } from "@web/core/registry";
-import { openMenu } from "@crm_extension/../tests/tours/crm_tour_steps";
+import { ORDERS_MENU, SALES_APP, openMenu } from "@crm_extension/../tests/tours/crm_tour_steps";
 
 /**
  * Each role opens, from the menu, every screen the README gives it and sees it load.
@@ -20,53 +20,26 @@ function screen(title, element) {
     ];
 }
 
+/** A screen of the Sales app: its section (null for the top bar) and our menu item. */
+const sales = (section, item, title, element) => [
+    [SALES_APP, section, `crm_extension.${item}`],
+    title,
+    element,
+];
+const REPORTS = "sale.menu_sale_report";
+const CONFIG = "sale.menu_sale_config";
+
 const SALES = [
-    [["sale.sale_menu_root", null, "crm_extension.crm_dashboard_menu"], "My Day", ".o_crm_my_day_tiles"],
-    [
-        ["sale.sale_menu_root", "sale.sale_order_menu", "crm_extension.sale_order_menu_pipeline"],
-        "Order Pipeline",
-        ".o_kanban_renderer",
-    ],
-    [
-        ["sale.sale_menu_root", "sale.sale_order_menu", "crm_extension.res_partner_menu_pipeline_sale"],
-        "Customer Pipeline",
-        ".o_kanban_renderer",
-    ],
-    [
-        ["sale.sale_menu_root", "sale.menu_sale_report", "crm_extension.crm_pipeline_report_menu"],
-        "Pipeline Analysis",
-        ".o_pivot",
-    ],
-    [
-        ["sale.sale_menu_root", "sale.menu_sale_report", "crm_extension.crm_pipeline_stage_report_menu"],
-        "Stage Analysis",
-        ".o_view_controller",
-    ],
-    [
-        ["sale.sale_menu_root", "sale.menu_sale_report", "crm_extension.crm_receivable_report_menu"],
-        "Receivables Analysis",
-        ".o_view_controller",
-    ],
-    [
-        ["sale.sale_menu_root", "sale.menu_sale_report", "crm_extension.crm_sales_target_report_menu"],
-        "Plan vs Actual",
-        ".o_pivot",
-    ],
-    [
-        ["sale.sale_menu_root", "sale.menu_sale_report", "crm_extension.crm_activity_report_menu"],
-        "Activity Analysis",
-        ".o_pivot",
-    ],
-    [
-        ["sale.sale_menu_root", "sale.menu_sale_report", "crm_extension.crm_pipeline_report_menu_requests"],
-        "Requests by Source",
-        ".o_pivot",
-    ],
-    [
-        ["sale.sale_menu_root", "sale.sale_order_menu", "crm_extension.crm_request_menu"],
-        "Requests",
-        ".o_list_view",
-    ],
+    sales(null, "crm_dashboard_menu", "My Day", ".o_crm_my_day_tiles"),
+    sales(ORDERS_MENU, "sale_order_menu_pipeline", "Order Pipeline", ".o_kanban_renderer"),
+    sales(ORDERS_MENU, "res_partner_menu_pipeline_sale", "Customer Pipeline", ".o_kanban_renderer"),
+    sales(REPORTS, "crm_pipeline_report_menu", "Pipeline Analysis", ".o_pivot"),
+    sales(REPORTS, "crm_pipeline_stage_report_menu", "Stage Analysis", ".o_view_controller"),
+    sales(REPORTS, "crm_receivable_report_menu", "Receivables Analysis", ".o_view_controller"),
+    sales(REPORTS, "crm_sales_target_report_menu", "Plan vs Actual", ".o_pivot"),
+    sales(REPORTS, "crm_activity_report_menu", "Activity Analysis", ".o_pivot"),
+    sales(REPORTS, "crm_pipeline_report_menu_requests", "Requests by Source", ".o_pivot"),
+    sales(ORDERS_MENU, "crm_request_menu", "Requests", ".o_list_view"),
     [
         ["contacts.menu_contacts", null, "crm_extension.res_partner_menu_pipeline"],
         "Customer Pipeline",
@@ -90,29 +63,11 @@ const ACCOUNTING = [
         ".o_view_controller",
     ],
 ];
-const MANAGEMENT = [
-    [
-        ["sale.sale_menu_root", "sale.sale_order_menu", "crm_extension.crm_sales_target_menu"],
-        "Sales Targets",
-        ".o_list_view",
-    ],
-];
+const MANAGEMENT = [sales(ORDERS_MENU, "crm_sales_target_menu", "Sales Targets", ".o_list_view")];
 const CONFIGURATION = [
-    [
-        ["sale.sale_menu_root", "sale.menu_sale_config", "crm_extension.crm_pipeline_stage_menu"],
-        "Pipeline Stages",
-        ".o_list_view",
-    ],
-    [
-        ["sale.sale_menu_root", "sale.menu_sale_config", "crm_extension.crm_pipeline_lost_reason_menu"],
-        "Lost Reasons",
-        ".o_list_view",
-    ],
-    [
-        ["sale.sale_menu_root", "sale.menu_sale_config", "crm_extension.crm_pipeline_stage_log_menu"],
-        "Stage Transitions",
-        ".o_list_view",
-    ],
+    sales(CONFIG, "crm_pipeline_stage_menu", "Pipeline Stages", ".o_list_view"),
+    sales(CONFIG, "crm_pipeline_lost_reason_menu", "Lost Reasons", ".o_list_view"),
+    sales(CONFIG, "crm_pipeline_stage_log_menu", "Stage Transitions", ".o_list_view"),
 ];
 
 function visit(screens) {
