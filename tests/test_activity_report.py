@@ -2,113 +2,15 @@
 activities on customers and deals, on time or late against their deadlines (the stage
 SLA's exact due time first), with the pipeline analyses' role scoping."""
 
-from contextlib import contextmanager
-from datetime import date, datetime, timedelta
-from unittest.mock import patch
+from datetime import date, datetime
 
 from odoo.exceptions import AccessError
 from odoo.tests import freeze_time, tagged
 
-from .common import PipelineCommon
+from .common import ACTIVITIES_DONE_AT, ActivityReportCommon
 
-NOW = datetime(2026, 3, 4, 10, 0, 0)  # a Wednesday
+NOW = ACTIVITIES_DONE_AT
 TODAY = NOW.date()
-
-
-class ActivityReportCommon(PipelineCommon):
-    """Done activities (the moment they were marked done: ``NOW``):
-
-    ==  ===========  ========  ====================  ==============================  =======
-    #   assignee     type      record                deadline                        outcome
-    ==  ===========  ========  ====================  ==============================  =======
-    1   salesman     call      customer (partner)    03-04                           on time
-    2   salesman     call      order (First call)    03-04 09:45 (stage SLA)         0.25 h late
-    3   salesman     visit     order                 03-02                           48 h late
-    4   salesman_2   call      order_2 (First call)  03-04 10:30 (stage SLA)         on time
-    5   salesman_2   to-do     shared (partner)      03-05                           on time
-    ==  ===========  ========  ====================  ==============================  =======
-
-    Not counted: an open call of ``salesman``, a done to-do on a product.
-    """
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.call_type = cls.env.ref("mail.mail_activity_data_call")
-        cls.todo_type = cls.env.ref("mail.mail_activity_data_todo")
-        cls.visit_type = cls.env.ref("crm_extension.mail_activity_type_visit")
-        cls.shared = cls.env["res.partner"].create({"name": "Shared Prospect"})
-        Order = cls.env["sale.order"].sudo()
-        # no stage entry activity of their own: the test's are the only ones
-        cls.order = Order.create({"partner_id": cls.customer.id, "user_id": cls.salesman.id})
-        cls.order_2 = Order.create(
-            {"partner_id": cls.shared.id, "user_id": cls.salesman_2.id, "team_id": cls.team.id}
-        )
-        cls.order.team_id = cls.team
-        Activity = cls.env["mail.activity"].sudo()
-        Activity.search(
-            [("res_model", "=", "sale.order"), ("res_id", "in", cls.orders().ids)]
-        ).unlink()
-
-        def activity(record, activity_type, user, deadline, **vals):
-            return Activity.create(
-                {
-                    "res_model_id": cls.env["ir.model"]._get_id(record._name),
-                    "res_id": record.id,
-                    "activity_type_id": activity_type.id,
-                    "user_id": user.id,
-                    "date_deadline": deadline,
-                    "summary": f"{activity_type.name} {record.display_name}",
-                    **vals,
-                }
-            )
-
-        cls.a1 = activity(cls.customer, cls.call_type, cls.salesman, TODAY)
-        cls.a2 = activity(
-            cls.order,
-            cls.call_type,
-            cls.salesman,
-            TODAY,
-            crm_deadline=NOW - timedelta(minutes=15),
-            crm_stage_id=cls.stage_first_call.id,
-        )
-        cls.a3 = activity(cls.order, cls.visit_type, cls.salesman, date(2026, 3, 2))
-        cls.a4 = activity(
-            cls.order_2,
-            cls.call_type,
-            cls.salesman_2,
-            TODAY,
-            crm_deadline=NOW + timedelta(minutes=30),
-            crm_stage_id=cls.stage_first_call.id,
-        )
-        cls.a5 = activity(cls.shared, cls.todo_type, cls.salesman_2, TODAY + timedelta(days=1))
-        cls.open_call = activity(cls.customer, cls.call_type, cls.salesman, TODAY)
-        product = cls.product_a.product_tmpl_id
-        cls.product_todo = activity(product, cls.todo_type, cls.salesman, TODAY)
-        cls.done = cls.a1 | cls.a2 | cls.a3 | cls.a4 | cls.a5
-        with cls._done_at(NOW):
-            for act in cls.done | cls.product_todo:
-                act.with_user(act.user_id).action_done()
-            # date_done is computed at the flush: still at that moment
-            cls.env.flush_all()
-
-    @classmethod
-    def orders(cls):
-        return cls.order | cls.order_2
-
-    @classmethod
-    @contextmanager
-    def _done_at(cls, moment):
-        """Freeze Python's clock and the transaction's now() (the archive's write_date)."""
-        with freeze_time(moment), patch.object(cls.env.cr, "now", lambda: moment):
-            yield
-
-    def _report(self, user, domain=None):
-        return (
-            self.env["crm.activity.report"]
-            .with_user(user)
-            .search([("id", "in", self.done.ids + self.open_call.ids), *(domain or [])])
-        )
 
 
 @tagged("post_install", "-at_install")

@@ -6,8 +6,15 @@ from datetime import date
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
-from .common import read_workbook, render_xlsx_action, run_list_action
-from .test_activity_report import TODAY, ActivityReportCommon
+from .common import (
+    ACTIVITIES_DONE_AT,
+    ActivityReportCommon,
+    read_workbook,
+    render_xlsx_action,
+    run_list_action,
+)
+
+TODAY = ACTIVITIES_DONE_AT.date()
 
 
 @tagged("post_install", "-at_install")

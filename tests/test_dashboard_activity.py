@@ -6,7 +6,9 @@ from datetime import datetime, timedelta
 from odoo.exceptions import AccessError
 from odoo.tests import freeze_time, tagged
 
-from .test_activity_report import NOW, ActivityReportCommon
+from .common import ACTIVITIES_DONE_AT, ActivityReportCommon
+
+NOW = ACTIVITIES_DONE_AT
 
 
 @tagged("post_install", "-at_install")

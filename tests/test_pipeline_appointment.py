@@ -8,8 +8,7 @@ import pytz
 from odoo.exceptions import AccessError, RedirectWarning, UserError, ValidationError
 from odoo.tests import freeze_time, tagged
 
-from .common import PipelineCommon
-from .test_security_workflow import CLIENT_SWITCHES
+from .common import CLIENT_SWITCHES, PipelineCommon
 
 NOW = datetime(2026, 11, 20, 8, 0, 0)
 OSLO = pytz.timezone("Europe/Oslo")

@@ -9,14 +9,7 @@ from odoo import fields
 from odoo.exceptions import AccessError, RedirectWarning, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
-from .common import BridgeCommon
-
-# what a client can put in the context of any call (JSON-RPC, the web client)
-CLIENT_SWITCHES = (
-    {"crm_stage_automatic": True},
-    {"crm_stage_init": True},
-    {"crm_stage_automatic": True, "crm_stage_init": True, "tracking_disable": True},
-)
+from .common import CLIENT_SWITCHES, BridgeCommon
 
 
 class SecurityWorkflowCommon(BridgeCommon):
