@@ -5,6 +5,7 @@ the .pot and no other, keep the placeholders and markup of each message, compile
 leave no message untranslated except where the translation is the msgid itself.
 """
 
+import io
 import re
 import shutil
 import subprocess
@@ -16,6 +17,7 @@ import polib
 
 from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tools.translate import trans_export
 
 from .common import read_workbook, render_xlsx_action
 
@@ -141,6 +143,22 @@ class TestPoFiles(unittest.TestCase):
                 self.assertEqual(msgids, sorted(msgids), "entries not sorted by msgid")
                 text = (I18N / f"{lang}.po").read_text(encoding="utf-8")
                 self.assertEqual(str(po), text, "not as polib writes it")
+
+
+@tagged("post_install", "-at_install")
+class TestTemplateIsCurrent(TransactionCase):
+    def test_template_has_exactly_the_messages_of_the_code(self):
+        """The .pot holds what Odoo's own exporter finds in the installed addon today
+        (what ``scripts/pot.sh`` writes): a string added or changed in the code, the
+        views or the data without regenerating the template fails here."""
+        buffer = io.BytesIO()
+        trans_export(False, ["crm_extension"], buffer, "po", self.env)
+        exported = polib.pofile(buffer.getvalue().decode())
+        template = polib.pofile(str(I18N / "crm_extension.pot"))
+        exported_keys = {_key(e) for e in exported}
+        template_keys = {_key(e) for e in template if not e.obsolete}
+        self.assertFalse(exported_keys - template_keys, "in the code, not in the .pot")
+        self.assertFalse(template_keys - exported_keys, "in the .pot, no longer in the code")
 
 
 # What a user of each language reads: a field label, a selection value, shipped data
