@@ -69,6 +69,8 @@ class CrmCommon(AccountTestInvoicingCommon):
     ``leader``            crm_leader         Sales: all documents, Contact Creation
     ``sales_manager``     crm_sales_mgr      Sales: Administrator, no CRM role
     ``plain``             crm_plain          internal user, no sales or CRM right
+    ``surveyor``,         crm_surveyor,      CRM Salesperson and Sales: all documents
+    ``installer``         crm_installer      (field roles: they work on others' deals)
     ====================  =================  =========================================
 
     Everyone with a read path to the figures may also export (export is one of them).
@@ -99,6 +101,9 @@ class CrmCommon(AccountTestInvoicingCommon):
         cls.leader = user("crm_leader", native_sales + ",sales_team.group_sale_salesman_all_leads")
         cls.sales_manager = user("crm_sales_mgr", "sales_team.group_sale_manager")
         cls.plain = user("crm_plain", "base.group_user" + export)
+        field_roles = "crm_extension.group_crm_salesperson,sales_team.group_sale_salesman_all_leads"
+        cls.surveyor = user("crm_surveyor", field_roles)
+        cls.installer = user("crm_installer", field_roles)
 
     @classmethod
     def _let_test_user_configure(cls):

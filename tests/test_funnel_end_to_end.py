@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from odoo import Command
 from odoo.exceptions import RedirectWarning
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
 from .common import BridgeCommon
 
@@ -27,12 +27,9 @@ class TestWindowInstallerFunnel(BridgeCommon):
     def setUpClass(cls):
         super().setUpClass()
         env = cls.env
-        # the people of the story besides the fixture tree's sp (salesperson), mgr (team
-        # leader, manager) and acc (accountant): a surveyor and an installer, who work
-        # on the deals of others (Sales: all documents), as the demo's do
-        field_roles = "crm_extension.group_crm_salesperson,sales_team.group_sale_salesman_all_leads"
-        cls.surveyor = new_test_user(env, login="funnel_surveyor", groups=field_roles)
-        cls.installer = new_test_user(env, login="funnel_installer", groups=field_roles)
+        # the people of the story, the fixture tree's: sp (salesperson), mgr (team leader,
+        # manager), acc (accountant), surveyor and installer (who work on others' deals,
+        # as the demo's do)
         for user in cls.sp | cls.mgr | cls.acc | cls.surveyor | cls.installer:
             user.tz = "UTC"
         cls.company.crm_accounting_user_ids = cls.acc

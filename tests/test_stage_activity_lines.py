@@ -10,7 +10,7 @@ from psycopg2 import IntegrityError
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import freeze_time, new_test_user, tagged
+from odoo.tests import freeze_time, tagged
 from odoo.tools import SQL, mute_logger
 
 from .common import PipelineCommon, load_migration
@@ -23,7 +23,7 @@ def _migration():
 
 
 class StageLinesCommon(PipelineCommon):
-    """``surveyor`` and ``installer`` (CRM salespeople who see every deal), the type
+    """The fixture tree's ``surveyor`` and ``installer``, the type
     "Installation" whose default user is ``installer``, and the stage "Survey" (after
     the others, no trigger): a visit for ``surveyor`` due in 1 day and a to-do for the
     owner due in 2 hours."""
@@ -31,9 +31,6 @@ class StageLinesCommon(PipelineCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        groups = "crm_extension.group_crm_salesperson,sales_team.group_sale_salesman_all_leads"
-        cls.surveyor = new_test_user(cls.env, login="crm_surveyor", groups=groups)
-        cls.installer = new_test_user(cls.env, login="crm_installer", groups=groups)
         cls.visit = cls.env.ref("crm_extension.mail_activity_type_visit")
         cls.todo = cls.env.ref("mail.mail_activity_data_todo")
         cls.install_type = cls.env["mail.activity.type"].create(
