@@ -444,7 +444,9 @@ class TestReviewModeInvoicing(SecurityWorkflowCommon):
         arch = order.with_user(self.salesman).get_views([(False, "form")])["views"]["form"]["arch"]
         for button in ("create_invoice", "create_invoice_percentage"):
             self.assertRegex(
-                arch, rf'id="{button}"[^>]*invisible="[^"]* or \(not crm_can_invoice\)'
+                arch,
+                rf'id="{button}"[^>]*invisible="[^"]* or \(not crm_can_invoice or '
+                r"accounting_state in \('requested', 'draft'\)\)\"",
             )
         self.company.crm_invoice_mode = "draft"
         order.invalidate_recordset(["crm_can_invoice"])
