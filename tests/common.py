@@ -322,12 +322,13 @@ class ActivityReportCommon(PipelineCommon):
                 }
             )
 
-        cls.a1 = activity(cls.customer, cls.call_type, cls.salesman, ACTIVITIES_DONE_AT.date())
+        today = ACTIVITIES_DONE_AT.date()
+        cls.a1 = activity(cls.customer, cls.call_type, cls.salesman, today)
         cls.a2 = activity(
             cls.order,
             cls.call_type,
             cls.salesman,
-            ACTIVITIES_DONE_AT.date(),
+            today,
             crm_deadline=ACTIVITIES_DONE_AT - timedelta(minutes=15),
             crm_stage_id=cls.stage_first_call.id,
         )
@@ -336,18 +337,14 @@ class ActivityReportCommon(PipelineCommon):
             cls.order_2,
             cls.call_type,
             cls.salesman_2,
-            ACTIVITIES_DONE_AT.date(),
+            today,
             crm_deadline=ACTIVITIES_DONE_AT + timedelta(minutes=30),
             crm_stage_id=cls.stage_first_call.id,
         )
-        cls.a5 = activity(
-            cls.shared, cls.todo_type, cls.salesman_2, ACTIVITIES_DONE_AT.date() + timedelta(days=1)
-        )
-        cls.open_call = activity(
-            cls.customer, cls.call_type, cls.salesman, ACTIVITIES_DONE_AT.date()
-        )
+        cls.a5 = activity(cls.shared, cls.todo_type, cls.salesman_2, today + timedelta(days=1))
+        cls.open_call = activity(cls.customer, cls.call_type, cls.salesman, today)
         product = cls.product_a.product_tmpl_id
-        cls.product_todo = activity(product, cls.todo_type, cls.salesman, ACTIVITIES_DONE_AT.date())
+        cls.product_todo = activity(product, cls.todo_type, cls.salesman, today)
         cls.done = cls.a1 | cls.a2 | cls.a3 | cls.a4 | cls.a5
         with cls._done_at(ACTIVITIES_DONE_AT):
             for act in cls.done | cls.product_todo:
